@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { type ConfigOverrides, loadConfig } from '../config.js';
+import { readPassword } from './password.js';
+import { runAdmin } from './run-admin.js';
+import { serveCommand } from './serve.js';
+
+/**
+ * The `attest` command. Administrative commands work on the data directory or DATABASE_URL;
+ * commands that act for a user against a running server (later: evidence, import) take an
+ * API token with --url/--token or ATTEST_URL/ATTEST_TOKEN.
+ */
+const program = new Command()
+  .name('attest')
+  .description('Run, prove and publish your information security program.')
+  .showHelpAfterError()
+  .addOption(new Option('--data <dir>', 'data directory of the embedded database').env('ATTEST_DATA'))
+  .addOption(new Option('--database-url <url>', 'use this PostgreSQL server instead').env('DATABASE_URL'));
+
+function overrides(extra: ConfigOverrides = {}): ConfigOverrides {
+  const o = program.opts<{ data?: string; databaseUrl?: string }>();
+  return { dataDir: o.data, databaseUrl: o.databaseUrl, ...extra };
+}
+
+const serverUrl = (port?: string) => {
+  const config = loadConfig(overrides(port ? { port: Number(port) } : {}));
+  return config.publicUrl ?? `${config.tlsCert ? 'https' : 'http'}://${config.host}:${config.port}`;
+};
+
+program
+  .command('serve')
+  .description('start the web app and API (npm start runs this)')
+  .addOption(new Option('--port <port>', 'port to listen on').env('PORT'))
+  .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
+  .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS only').env('ATTEST_TLS_CERT'))
+  .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('ATTEST_TLS_KEY'))
+  .action(async (o: { port?: string; host?: string; tlsCert?: string; tlsKey?: string }) => {
+    await serveCommand(
+      loadConfig(
+        overrides({
+          port: o.port === undefined ? undefined : Number(o.port),
+          host: o.host,
+          tlsCert: o.tlsCert,
+          tlsKey: o.tlsKey,
+        }),
+      ),
+    );
+  });
+
+program
+  .command('init')
+  .description('create an organisation and its owner')
+  .requiredOption('--org <name>', 'organisation name, e.g. "Acme Cloud"')
+  .requiredOption('--email <email>', "owner's email")
+  .option('--name <name>', "owner's full name")
+  .option('--slug <slug>', 'short name used in addresses (default: from the name)')
+  .option('--password-file <file>', 'read the password from this file (otherwise stdin or a prompt)')
+  .addOption(new Option('--port <port>', 'port the server listens on, for the printed address').env('PORT'))
+  .action(
+    async (o: { org: string; email: string; name?: string; slug?: string; passwordFile?: string; port?: string }) => {
+      const password = await readPassword({ passwordFile: o.passwordFile, confirm: true });
+      await runAdmin(loadConfig(overrides()), 'init', {
+        org: o.org,
+        email: o.email,
+        name: o.name,
+        slug: o.slug,
+        password,
+        url: serverUrl(o.port),
+      });
+    },
+  );
+
+program
+  .command('demo')
+  .description('create the demo organisation with sample data and print how to sign in')
+  .addOption(new Option('--port <port>', 'port the server listens on, for the printed address').env('PORT'))
+  .action(async (o: { port?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'demo', { url: serverUrl(o.port) });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (start-up does this too)')
+  .action(async () => {
+    await runAdmin(loadConfig(overrides()), 'migrate', {});
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`attest: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

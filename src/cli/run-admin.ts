@@ -1,0 +1,36 @@
+import pino from 'pino';
+import type { Config } from '../config.js';
+import { openRuntime, readLock } from '../runtime.js';
+import { callAdminSocket } from '../server/admin-socket.js';
+import { ADMIN_COMMANDS, type AdminCommandName, type AdminOutput } from './admin.js';
+
+/**
+ * Runs an administrative command: through the running server's admin socket when it holds
+ * the embedded database, otherwise by opening the database here.
+ */
+export async function runAdmin(
+  config: Config,
+  command: AdminCommandName,
+  args: Record<string, unknown>,
+): Promise<void> {
+  let output: AdminOutput;
+  const lock = config.databaseUrl ? null : readLock(config.dataDir);
+  if (lock?.adminSocket) {
+    output = await callAdminSocket(lock.adminSocket, command, args);
+  } else {
+    const rt = await openRuntime(config, { log: pino({ level: 'warn' }) });
+    try {
+      output = await ADMIN_COMMANDS[command](rt, args as never).catch((error: Error) => ({
+        lines: [],
+        error: error.message,
+      }));
+    } finally {
+      await rt.close();
+    }
+  }
+  for (const line of output.lines) process.stdout.write(`${line}\n`);
+  if (output.error) {
+    process.stderr.write(`attest ${command}: ${output.error}\n`);
+    process.exitCode = 1;
+  }
+}

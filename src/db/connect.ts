@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlitePool, type QueryResultLike, type Session } from './pglite-pool.js';
+import type { Schema } from './schema.js';
+
+const INT8_OID = 20;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseTarget {
+  /** postgres://… to use a PostgreSQL server; otherwise the embedded database in dataDir. */
+  url?: string;
+  /** Folder of the embedded database (ignored with url). */
+  dataDir?: string;
+  /** Start the embedded database from a dump made by `dumpEmbedded` (tests use this). */
+  loadFrom?: Blob;
+  /** In-memory embedded database (tests). */
+  memory?: boolean;
+}
+
+/**
+ * A database handle, connected as the migrating (owning) role. Request code never uses it
+ * directly: it goes through `withTenant` and friends, which switch to the app role.
+ */
+export interface Database {
+  kind: DatabaseKind;
+  db: Kysely<Schema>;
+  /** Runs a script of several statements as the owning role. */
+  exec(sql: string): Promise<void>;
+  /** Runs one parameterised statement as the owning role (pg-boss uses this). */
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+  /** Holds one connection for several statements (session-level locks, scripts). */
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** The embedded PGlite instance, when there is one. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.url ? openPostgres(target.url) : openEmbedded(target);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // Fail now, with the server's own message, rather than on the first request.
+  const probe = await pool.connect().catch(async (error: Error) => {
+    await pool.end();
+    throw new Error(`Cannot connect to the PostgreSQL server in DATABASE_URL: ${error.message}`);
+  });
+  probe.release();
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    query: (sql, params) => pgQuery(pool, sql, params),
+    session: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          query: (sql, params) => pgQuery(client, sql, params),
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function pgQuery(
+  client: pg.Pool | pg.PoolClient,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResultLike> {
+  const r = await client.query(sql, params as unknown[] | undefined);
+  return { rows: r.rows, rowCount: r.rowCount ?? 0, command: r.command };
+}
+
+async function openEmbedded(target: DatabaseTarget): Promise<Database> {
+  let dataDir: string | undefined;
+  if (!target.memory) {
+    if (!target.dataDir) throw new Error('openDatabase needs a url, a dataDir or memory: true');
+    dataDir = join(target.dataDir, 'pg');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  }
+  const pglite = await PGlite.create({
+    dataDir,
+    loadDataDir: target.loadFrom,
+    // bigint columns come back as strings, as they do from node-postgres.
+    parsers: { [INT8_OID]: (v: string) => v },
+  });
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }),
+  });
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    exec: (sql) => pool.exec(sql),
+    query: (sql, params) => pool.query(sql, params),
+    session: (fn) => pool.session(fn),
+    close: () => db.destroy(),
+  };
+}
+
+/** A snapshot of a migrated embedded database, to start many test databases quickly. */
+export async function dumpEmbedded(database: Database): Promise<Blob> {
+  if (!database.pglite) throw new Error('dumpEmbedded needs an embedded database');
+  return (await database.pglite.dumpDataDir('none')) as Blob;
+}

@@ -1,0 +1,53 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type PgBoss from 'pg-boss';
+import type { Config } from '../config.js';
+import { startJobs } from '../jobs/boss.js';
+import { openRuntime } from '../runtime.js';
+import { startAdminSocket } from './admin-socket.js';
+import { buildServer } from './app.js';
+
+export interface Serving {
+  url: string;
+  /** How many organisations exist (0 on a first start). */
+  organisations: number;
+  close(): Promise<void>;
+}
+
+/** `attest serve`: database, jobs, HTTP(S) server, and the admin socket for the CLI. */
+export async function serve(config: Config): Promise<Serving> {
+  const socketPath = config.databaseUrl ? null : join(config.dataDir, 'admin.sock');
+  const rt = await openRuntime(config, { adminSocket: socketPath });
+  let boss: PgBoss | undefined;
+  const https =
+    config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
+  const app = await buildServer(rt, { https, ready: () => !config.jobs || boss !== undefined });
+  const admin = socketPath ? await startAdminSocket(rt, socketPath) : null;
+  try {
+    if (config.jobs) boss = await startJobs(rt.database, rt.log);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await admin?.close();
+    await boss?.stop({ graceful: false, wait: true });
+    await app.close();
+    await rt.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const { rows } = await rt.database.query('SELECT count(*)::int AS n FROM organizations');
+  const url = `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    organisations: Number(rows[0]?.n ?? 0),
+    close: async () => {
+      await admin?.close();
+      await app.close();
+      await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await rt.close();
+      if (socketPath) rmSync(socketPath, { force: true });
+    },
+  };
+}
