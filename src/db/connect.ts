@@ -52,6 +52,10 @@ async function openPostgres(url: string): Promise<Database> {
         oid === INT8_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // The server may end an idle connection (restart, failover, pg_terminate_backend, idle
+  // timeouts); the pool then drops it and reports an 'error', which with no listener would
+  // be thrown and stop the process. New connections are opened on demand.
+  pool.on('error', () => undefined);
   // Fail now, with the server's own message, rather than on the first request.
   const probe = await pool.connect().catch(async (error: Error) => {
     await pool.end();

@@ -50,9 +50,20 @@ export class Client {
   constructor(
     readonly app: FastifyInstance,
     readonly headers: Record<string, string> = {},
+    /** Where requests come from (the client address the server sees); light-my-request's default otherwise. */
+    readonly options: { remoteAddress?: string } = {},
   ) {}
 
-  async request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  private get from() {
+    return this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {};
+  }
+
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...this.headers, ...extra };
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrf && method !== 'GET') headers['x-csrf-token'] ??= this.csrf;
@@ -60,6 +71,7 @@ export class Client {
       method: method as 'GET',
       url,
       headers,
+      ...this.from,
       ...(body === undefined ? {} : { payload: body as object }),
     });
     const setCookie = res.cookies.find((c) => c.name.endsWith('attest_session'));
@@ -72,7 +84,12 @@ export class Client {
   }
 
   async refreshCsrf(): Promise<void> {
-    const res = await this.app.inject({ method: 'GET', url: '/api/v1/me', headers: { ...this.headers, cookie: this.cookie ?? '' } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { ...this.headers, cookie: this.cookie ?? '' },
+      ...this.from,
+    });
     this.csrf = res.statusCode === 200 ? (res.json().session?.csrfToken ?? null) : null;
   }
 

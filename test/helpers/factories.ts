@@ -39,18 +39,32 @@ export async function makeOrg(t: TestApp, label: string, opts: { mfa?: boolean }
     for (const role of ROLES) {
       const id = newId();
       const email = `${role}.${label}.${suffix}@example.test`.toLowerCase();
-      await tx.insertInto('users').values({ id, email, name: `${role} ${label}`, password_hash: hash, created_at: now }).execute();
+      await tx
+        .insertInto('users')
+        .values({ id, email, name: `${role} ${label}`, password_hash: hash, created_at: now })
+        .execute();
       let totp: string | null = null;
       if (opts.mfa !== false) {
         totp = newTotpSecret();
         await tx
           .insertInto('user_totp')
-          .values({ user_id: id, secret_enc: t.rt.keys.seal(totp, `totp:${id}`), confirmed_at: now, last_used_step: null })
+          .values({
+            user_id: id,
+            secret_enc: t.rt.keys.seal(totp, `totp:${id}`),
+            confirmed_at: now,
+            last_used_step: null,
+          })
           .execute();
       }
       users[role] = { id, email, password: PASSWORD, role, totp };
     }
-    const org = await createOrganisationIn(tx, { name: `Org ${label}`, slug: `org-${label}-${suffix}`.toLowerCase() }, { userId: users.owner.id, label: users.owner.email }, CLI_META, now);
+    const org = await createOrganisationIn(
+      tx,
+      { name: `Org ${label}`, slug: `org-${label}-${suffix}`.toLowerCase() },
+      { userId: users.owner.id, label: users.owner.email },
+      CLI_META,
+      now,
+    );
     await setScope(tx, { orgId: org.id });
     for (const role of ROLES.filter((r) => r !== 'owner')) {
       await tx

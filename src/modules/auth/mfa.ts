@@ -31,8 +31,8 @@ export async function mfaStatus(tx: Tx, userId: string): Promise<MfaStatus> {
 export const hasMfa = (s: MfaStatus) => s.totp || s.webauthn > 0;
 
 /**
- * Starts (or restarts) TOTP enrolment with a new secret, sealed with the master key. A
- * confirmed authenticator must be removed first.
+ * Starts TOTP enrolment with a new secret, sealed with the master key (or returns the one
+ * pending). A confirmed authenticator must be removed first.
  */
 export async function beginTotp(
   tx: Tx,
@@ -41,16 +41,25 @@ export async function beginTotp(
   email: string,
   now: Date,
 ): Promise<{ secret: string; otpauthUri: string }> {
-  const row = await tx.selectFrom('user_totp').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
+  const row = await tx
+    .selectFrom('user_totp')
+    .select(['confirmed_at', 'secret_enc'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (row?.confirmed_at) {
     throw new AppError('conflict', 'An authenticator app is already set up. Remove it first to set up another.');
+  }
+  // An enrolment already started (by `attest init`, or an earlier visit) keeps its secret, so
+  // the QR code shown matches the one the user may have scanned already.
+  if (row) {
+    const secret = keys.open(row.secret_enc, totpContext(userId));
+    return { secret, otpauthUri: totpUri(secret, email) };
   }
   const secret = newTotpSecret();
   const sealed = keys.seal(secret, totpContext(userId));
   await tx
     .insertInto('user_totp')
     .values({ user_id: userId, secret_enc: sealed, confirmed_at: null, last_used_step: null, created_at: now })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret_enc: sealed, created_at: now, last_used_step: null }))
     .execute();
   return { secret, otpauthUri: totpUri(secret, email) };
 }

@@ -32,8 +32,12 @@ export function passwordProblem(password: string, context: string[] = []): strin
     return 'This password appears in lists of common or breached passwords. Choose another, such as a few random words.';
   }
   if (new Set(lower).size < 4) return 'This password repeats too few characters. Choose a longer mix.';
-  for (const word of context) {
-    const w = word.toLowerCase().trim();
+  // Each entry, and each word in it: "Grace Hopper" also rules out "hopper-cobol-compiler".
+  const words = context.flatMap((entry) => {
+    const whole = entry.toLowerCase().trim();
+    return [whole, ...whole.split(/[^\p{L}\p{N}]+/u)];
+  });
+  for (const w of words) {
     if (w.length >= 4 && lower.includes(w)) return 'Do not build the password from your name, email or organisation.';
   }
   return null;

@@ -70,8 +70,12 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext): void {
     };
   });
 
-  app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+  // preValidation, not preHandler: who may call a route is settled before its input is
+  // validated, so an anonymous caller learns nothing from validation errors.
+  app.addHook('preValidation', async (request) => {
+    // Only API routes carry access rules. An unknown /api/v1 path matches the web app's
+    // catch-all (or the 404 handler), which answers not_found; it must not be refused here.
+    if (!request.url.startsWith('/api/v1/') || !request.routeOptions.url?.startsWith('/api/v1/')) return;
     const access = request.routeOptions.config.access;
     if (!access) throw new AppError('forbidden', 'This route has no access rule, so nobody may call it.');
 

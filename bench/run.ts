@@ -1,0 +1,324 @@
+/**
+ * `npm run bench`: authenticated GET /api/v1/me throughput on the embedded database (PGlite)
+ * and on PostgreSQL, against a bare Fastify route answering the same JSON.
+ *
+ * Prints one JSON document on stdout (progress goes to stderr) and writes it to
+ * bench/results/latest.json. Exits 1 when an entry is not valid (a non-2xx answer, an error,
+ * or the session no longer accepted at the end), so a broken sign-in never looks fast.
+ *
+ * Environment:
+ *   BENCH_SECONDS          measured run per target (default 10)
+ *   BENCH_WARMUP_SECONDS   warm-up run before it (default 3)
+ *   BENCH_CONNECTIONS      concurrent connections (default 32)
+ *   BENCH_DATABASE_URL     PostgreSQL server (else TEST_DATABASE_URL, else
+ *                          postgres://postgres@127.0.0.1:5432/postgres; skipped if unreachable)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { dropTemplate, type Engine } from '../test/helpers/db.js';
+import { type LoadOptions, type LoadResult, type LoadRun, runLoad } from './load.js';
+import { type BenchServer, fetchMe, makeOwner, signIn, startServer } from './setup.js';
+
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * Client addresses the load cycles through: each stays under the API's 600 requests a minute
+ * up to ~20,000 requests/s, and all fit the rate limiter's 5000-entry cache.
+ */
+const CLIENT_ADDRESSES = 2048;
+const PATH = '/api/v1/me';
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return n;
+}
+
+const SECONDS = positive('BENCH_SECONDS', 10);
+const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 3);
+const CONNECTIONS = Math.round(positive('BENCH_CONNECTIONS', 32));
+
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Things to close, newest first, on the normal path and on Ctrl-C. */
+const cleanups: (() => Promise<void>)[] = [];
+async function runCleanups(): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop()!;
+    await fn().catch((error: unknown) => progress(`cleanup failed: ${String(error)}`));
+  }
+}
+async function withCleanup<T>(fn: () => Promise<void>, body: () => Promise<T>): Promise<T> {
+  cleanups.push(fn);
+  try {
+    return await body();
+  } finally {
+    const i = cleanups.lastIndexOf(fn);
+    if (i >= 0) cleanups.splice(i, 1);
+    await fn().catch((error: unknown) => progress(`cleanup failed: ${String(error)}`));
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: cleaning up`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+function version(pkg: string): string | null {
+  try {
+    const file = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function loadOptions(url: string, cookie: string): LoadOptions {
+  return {
+    url,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    seconds: SECONDS,
+    headers: { cookie, accept: 'application/json' },
+    clientAddresses: CLIENT_ADDRESSES,
+  };
+}
+
+const runValid = (r: LoadRun) => r.requests > 0 && r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
+
+function summarise(load: LoadResult) {
+  const m = load.measured;
+  return {
+    rps: round(m.rps, 1),
+    p50_ms: m.p50_ms,
+    p99_ms: m.p99_ms,
+    mean_ms: m.mean_ms,
+    requests: m.requests,
+    duration_s: m.duration_s,
+    errors: m.errors,
+    timeouts: m.timeouts,
+    non2xx: m.non2xx,
+    status_codes: m.statusCodes,
+    server: load.server,
+    warmup: {
+      rps: round(load.warmup.rps, 1),
+      requests: load.warmup.requests,
+      errors: load.warmup.errors,
+      non2xx: load.warmup.non2xx,
+    },
+  };
+}
+
+interface Baseline extends ReturnType<typeof summarise> {
+  name: string;
+  valid: boolean;
+}
+
+/** Bare Fastify (same package, no plugins, no hooks) answering the captured /me body. */
+async function runBaseline(body: Record<string, unknown>, cookie: string): Promise<Baseline> {
+  const bare = Fastify();
+  bare.get(PATH, async () => body);
+  return withCleanup(
+    () => bare.close(),
+    async () => {
+      await bare.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = bare.server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}${PATH}`;
+      const check = await fetch(url, { headers: { cookie } });
+      const text = await check.text();
+      if (check.status !== 200 || text !== JSON.stringify(body)) throw new Error('baseline route answers differently');
+      progress(`baseline: bare Fastify on ${url}, ${text.length} bytes`);
+      const load = await runLoad(loadOptions(url, cookie));
+      const summary = summarise(load);
+      progress(`baseline: ${summary.rps} requests/s, p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms`);
+      return {
+        name: 'bare Fastify route, same JSON',
+        ...summary,
+        valid: runValid(load.warmup) && runValid(load.measured),
+      };
+    },
+  );
+}
+
+interface Prepared {
+  server: BenchServer;
+  cookie: string;
+  me: Record<string, unknown>;
+}
+
+async function prepare(engine: Engine): Promise<Prepared> {
+  progress(`${engine}: starting server on a fresh database`);
+  const server = await startServer(engine);
+  cleanups.push(server.close);
+  const user = await makeOwner(server.rt);
+  const { cookie, me } = await signIn(server.baseUrl, user);
+  progress(`${engine}: signed in as ${user.email} (MFA) on ${server.baseUrl}`);
+  return { server, cookie, me };
+}
+
+async function measure(engine: Engine, prepared: Prepared, baseline: Baseline | null) {
+  const { server, cookie } = prepared;
+  const load = await runLoad(loadOptions(`${server.baseUrl}${PATH}`, cookie));
+  const summary = summarise(load);
+  // The session must still be accepted after the run (no expiry or revocation under load).
+  let sessionStillValid = true;
+  try {
+    await fetchMe(server.baseUrl, cookie);
+  } catch (error) {
+    sessionStillValid = false;
+    progress(`${engine}: session not accepted after the run: ${String(error)}`);
+  }
+  const valid = runValid(load.warmup) && runValid(load.measured) && sessionStillValid;
+  progress(
+    `${engine}: ${summary.rps} requests/s, p50 ${summary.p50_ms} ms, p99 ${summary.p99_ms} ms, non2xx ${summary.non2xx}${valid ? '' : ' — NOT VALID'}`,
+  );
+  let serverVersion: string | null = null;
+  if (engine === 'postgres') {
+    const { rows } = await server.rt.database.query('SHOW server_version');
+    serverVersion = String(rows[0]?.server_version ?? '');
+  }
+  return {
+    engine,
+    ...summary,
+    ratio_to_baseline: baseline?.valid && baseline.rps > 0 ? round(summary.rps / baseline.rps) : null,
+    valid,
+    ...(serverVersion ? { server_version: serverVersion } : {}),
+  };
+}
+
+async function closeServer(prepared: Prepared): Promise<void> {
+  const i = cleanups.indexOf(prepared.server.close);
+  if (i >= 0) cleanups.splice(i, 1);
+  await prepared.server.close();
+}
+
+async function postgresReachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const loadAtStart = round(loadavg()[0] ?? 0);
+  const results: Record<string, unknown>[] = [];
+  const notes: string[] = [
+    `autocannon runs in a child process: ${CONNECTIONS} connections, pipelining 1, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; rps = answers / measured seconds; p50/p99 from per-response timings of 2xx answers.`,
+    `The API rate limit (600 requests/min per client address) is kept; the servers run with trustProxy on and requests cycle through ${CLIENT_ADDRESSES} X-Forwarded-For addresses (the baseline gets the same requests).`,
+    'Server, load generator (and PostgreSQL) share this machine; the numbers compare engines and the framework floor on it, not capacity. server.cpu_ms_per_request is the server process only (for postgres, the database backends are not included); a high loadavg_1m means other work was running.',
+  ];
+  let baseline: Baseline | null = null;
+
+  // Embedded database first: its /me answer is the baseline's body.
+  try {
+    const prepared = await prepare('pglite');
+    try {
+      baseline = await runBaseline(prepared.me, prepared.cookie);
+      results.push(await measure('pglite', prepared, baseline));
+    } finally {
+      await closeServer(prepared);
+    }
+  } catch (error) {
+    progress(`pglite: failed: ${String(error)}`);
+    results.push({ engine: 'pglite', valid: false, error: String(error) });
+  }
+
+  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES;
+  const shownUrl = pgUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  const unreachable = await postgresReachable(pgUrl);
+  if (unreachable) {
+    progress(`postgres: skipped, ${shownUrl} unreachable: ${unreachable}`);
+    results.push({ engine: 'postgres', skipped: true, note: `${shownUrl} unreachable: ${unreachable}` });
+  } else {
+    // createTestDatabase('postgres') clones a migrated template on this server.
+    process.env.TEST_DATABASE_URL = pgUrl;
+    cleanups.push(dropTemplate);
+    try {
+      const prepared = await prepare('postgres');
+      try {
+        if (!baseline) baseline = await runBaseline(prepared.me, prepared.cookie);
+        results.push({ ...(await measure('postgres', prepared, baseline)), database_url: shownUrl });
+      } finally {
+        await closeServer(prepared);
+      }
+    } catch (error) {
+      progress(`postgres: failed: ${String(error)}`);
+      results.push({ engine: 'postgres', valid: false, error: String(error) });
+    }
+  }
+  await runCleanups();
+
+  const cpuList = cpus();
+  const document = {
+    machine: {
+      cpus: cpuList.length,
+      cpu_model: cpuList[0]?.model ?? null,
+      memory_gb: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadavg_1m_at_start: loadAtStart,
+    },
+    versions: {
+      fastify: version('fastify'),
+      autocannon: version('autocannon'),
+      pglite: version('@electric-sql/pglite'),
+    },
+    generated_at: new Date().toISOString(),
+    wall_s: round((Date.now() - started) / 1000, 1),
+    benchmarks: [
+      {
+        name: `GET ${PATH} (authenticated), ${CONNECTIONS} connections`,
+        unit: 'requests/s',
+        connections: CONNECTIONS,
+        warmup_s: WARMUP_SECONDS,
+        duration_s: SECONDS,
+        baseline,
+        results,
+        valid: Boolean(baseline?.valid) && results.every((r) => r.skipped === true || r.valid === true),
+        notes,
+      },
+    ],
+  };
+  const json = JSON.stringify(document, null, 2);
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL('latest.json', dir), `${json}\n`);
+  process.stdout.write(`${json}\n`);
+  progress('written to bench/results/latest.json');
+  return document.benchmarks.every((b) => b.valid) ? 0 : 1;
+}
+
+main()
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch(async (error: unknown) => {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await runCleanups();
+    process.exitCode = 2;
+  })
+  .finally(() => {
+    // Everything this script opened is closed. What may remain are pg pools that
+    // Database.close() does not end when Kysely never ran a query on them (the admin and
+    // template handles of test/helpers/db.ts): they would hold the process ~10 s more.
+    setTimeout(() => {
+      progress(
+        `exiting with open handles left by the database helpers: ${process.getActiveResourcesInfo().join(', ')}`,
+      );
+      process.exit(process.exitCode ?? 0);
+    }, 1_000).unref();
+  });

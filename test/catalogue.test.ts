@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { Database } from '../src/db/connect.js';
+import { APP_ROLE, AppRoleMisconfigured, checkAppRole, withScope } from '../src/db/tenancy.js';
+import { SCOPE_NAMES } from '../src/modules/tokens/service.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { createTestDatabase, ENGINES } from './helpers/db.js';
+import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
+
+/**
+ * Tenancy rests on the database, not on every query remembering a WHERE: these tests read
+ * PostgreSQL's catalogue and then try, as the app role, what row-level security must stop.
+ */
+
+/**
+ * Tables that belong to no organisation (ARCHITECTURE.md, Tenancy). A new table must either
+ * have org_id (and so fall under the checks below) or be added here on purpose.
+ */
+const INSTANCE_WIDE = [
+  'instance_settings',
+  'login_throttle',
+  'organizations',
+  'schema_migrations',
+  'sessions',
+  'system_audit_log',
+  'user_totp',
+  'users',
+  'webauthn_credentials',
+];
+
+interface TableRow {
+  name: string;
+  relrowsecurity: boolean;
+  relforcerowsecurity: boolean;
+  has_org_id: boolean;
+}
+
+interface PolicyRow {
+  polname: string;
+  polpermissive: boolean;
+  polcmd: string;
+  to_public: boolean;
+  using_expr: string | null;
+  check_expr: string | null;
+}
+
+async function publicTables(database: Database): Promise<TableRow[]> {
+  const { rows } = await database.query(
+    `SELECT c.relname AS name, c.relrowsecurity, c.relforcerowsecurity,
+            EXISTS (SELECT 1 FROM pg_attribute a
+                     WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND a.attnum > 0 AND NOT a.attisdropped) AS has_org_id
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+      ORDER BY c.relname`,
+  );
+  return rows as unknown as TableRow[];
+}
+
+async function policiesOf(database: Database, table: string): Promise<PolicyRow[]> {
+  const { rows } = await database.query(
+    `SELECT p.polname, p.polpermissive, p.polcmd::text AS polcmd, 0::oid = ANY (p.polroles) AS to_public,
+            pg_get_expr(p.polqual, p.polrelid) AS using_expr, pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr
+       FROM pg_policy p WHERE p.polrelid = format('public.%I', $1::text)::regclass
+      ORDER BY p.polname`,
+    [table],
+  );
+  return rows as unknown as PolicyRow[];
+}
+
+const count = async (database: Database, query: string, params: unknown[] = []) =>
+  Number((await database.query(query, params)).rows[0]?.n);
+
+/** Counts a table's rows as the app role, in a transaction scoped as given. */
+const countAsApp = (database: Database, scope: { orgId?: string }, table: string) =>
+  withScope(database, scope, async (tx) => {
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(tx);
+    return Number(r.rows[0]?.n);
+  });
+
+/** Inserts, as the app role, a copy of an existing row (identity and generated columns left to their defaults). */
+async function insertCopyAsApp(
+  database: Database,
+  scope: { orgId?: string },
+  table: string,
+  row: Record<string, unknown>,
+): Promise<void> {
+  const { rows } = await database.query(
+    `SELECT attname FROM pg_attribute
+      WHERE attrelid = format('public.%I', $1::text)::regclass AND attnum > 0 AND NOT attisdropped
+        AND attidentity = '' AND attgenerated = ''
+      ORDER BY attnum`,
+    [table],
+  );
+  const columns = sql.join(rows.map((r) => sql.ref(String(r.attname))));
+  await withScope(database, scope, (tx) =>
+    sql`INSERT INTO ${sql.table(table)} (${columns})
+        SELECT ${columns} FROM json_populate_record(NULL::${sql.table(table)}, ${JSON.stringify(row)}::json)`.execute(
+      tx,
+    ),
+  );
+}
+
+/** The error PostgreSQL raises when row-level security refuses a row. */
+const rlsRefusal = (table: string) => (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  assert.match(e.message ?? '', new RegExp(`new row violates row-level security policy.*"${table}"`));
+  if (e.code) assert.equal(e.code, '42501');
+  return true;
+};
+
+const permissionDenied = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  assert.match(e.message ?? '', /permission denied/);
+  if (e.code) assert.equal(e.code, '42501');
+  return true;
+};
+
+for (const engine of ENGINES) {
+  describe(`the database enforces tenancy (${engine})`, () => {
+    let t: TestApp;
+    let database: Database;
+    let a: TestOrg;
+    let tables: TableRow[];
+    let orgTables: string[];
+
+    before(async () => {
+      t = await startTestApp(engine);
+      database = t.rt.database;
+      // Two organisations with rows in every organisation table: members, audit rows (from
+      // creating the organisation and signing in), an invitation and an API token each.
+      a = await makeOrg(t, 'alpha');
+      const b = await makeOrg(t, 'beta');
+      for (const org of [a, b]) {
+        const owner = await signIn(t, org.users.owner);
+        const inv = await owner.post('/api/v1/invitations', { email: `new.${org.slug}@example.test`, role: 'member' });
+        assert.equal(inv.statusCode, 201, inv.body);
+        const tok = await owner.post('/api/v1/tokens', { name: 'catalogue', scopes: SCOPE_NAMES });
+        assert.equal(tok.statusCode, 201, tok.body);
+      }
+      tables = await publicTables(database);
+      orgTables = tables.filter((r) => r.has_org_id).map((r) => r.name);
+    });
+
+    after(async () => {
+      await t?.close();
+    });
+
+    it('knows every table: one with org_id, or one of the instance-wide tables', () => {
+      assert.ok(orgTables.length >= 4, `organisation tables: ${orgTables.join(', ')}`);
+      for (const expected of ['memberships', 'invitations', 'api_tokens', 'audit_log']) {
+        assert.ok(orgTables.includes(expected), `${expected} has org_id`);
+      }
+      const unknown = tables.filter((r) => !r.has_org_id && !INSTANCE_WIDE.includes(r.name)).map((r) => r.name);
+      assert.deepEqual(unknown, [], 'a table without org_id: give it org_id and RLS, or list it as instance-wide');
+    });
+
+    it('forces row-level security on every org_id table and on organizations', () => {
+      for (const name of [...orgTables, 'organizations']) {
+        const row = tables.find((r) => r.name === name);
+        assert.ok(row, name);
+        assert.equal(row.relrowsecurity, true, `${name}: row-level security is enabled`);
+        assert.equal(row.relforcerowsecurity, true, `${name}: row-level security is forced (owner included)`);
+      }
+    });
+
+    it('limits every org_id table and organizations with a restrictive policy on the current organisation', async () => {
+      for (const name of [...orgTables, 'organizations']) {
+        const policies = await policiesOf(database, name);
+        const restrictive = policies.filter((p) => !p.polpermissive);
+        assert.ok(restrictive.length >= 1, `${name}: at least one RESTRICTIVE policy (${JSON.stringify(policies)})`);
+        // One of them applies to every command and every role, reading and writing.
+        const tenant = restrictive.find((p) => p.polcmd === '*' && p.to_public);
+        assert.ok(tenant, `${name}: a restrictive policy FOR ALL TO PUBLIC`);
+        assert.match(tenant.using_expr ?? '', /app_current_org\(\)/, `${name}: USING reads app.org_id`);
+        assert.match(tenant.check_expr ?? '', /app_current_org\(\)/, `${name}: WITH CHECK reads app.org_id`);
+      }
+    });
+
+    it(`runs requests as ${APP_ROLE}: not superuser, no BYPASSRLS, owns nothing, belongs to no role`, async () => {
+      const { rows } = await database.query(
+        `SELECT r.rolsuper, r.rolbypassrls,
+                (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS relations,
+                (SELECT count(*)::int FROM pg_namespace s WHERE s.nspowner = r.oid) AS schemas,
+                (SELECT count(*)::int FROM pg_proc p WHERE p.proowner = r.oid) AS functions,
+                (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
+           FROM pg_roles r WHERE r.rolname = $1`,
+        [APP_ROLE],
+      );
+      assert.deepEqual(rows[0], {
+        rolsuper: false,
+        rolbypassrls: false,
+        relations: 0,
+        schemas: 0,
+        functions: 0,
+        memberships: 0,
+      });
+      // withScope really switches to it.
+      const who = await withScope(
+        database,
+        {},
+        async (tx) => (await sql<{ u: string }>`SELECT current_user AS u`.execute(tx)).rows[0]?.u,
+      );
+      assert.equal(who, APP_ROLE);
+    });
+
+    it(`gives ${APP_ROLE} no way around row-level security: no TRUNCATE, no CREATE in public, no views`, async () => {
+      const truncatable = await database.query(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND has_table_privilege($1, c.oid, 'TRUNCATE')`,
+        [APP_ROLE],
+      );
+      assert.deepEqual(truncatable.rows, [], 'TRUNCATE ignores row-level security');
+      const create = await count(database, `SELECT has_schema_privilege($1, 'public', 'CREATE')::int AS n`, [APP_ROLE]);
+      assert.equal(create, 0, 'the app role cannot create objects (which it would own)');
+      // A view runs with its owner's rights unless security_invoker: it would read around RLS.
+      const views = await database.query(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+            AND has_table_privilege($1, c.oid, 'SELECT')
+            AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)`,
+        [APP_ROLE],
+      );
+      assert.deepEqual(views.rows, [], 'views the app role can read must be security_invoker');
+    });
+
+    it('shows no row of any organisation table without an organisation set, though rows exist', async () => {
+      for (const name of [...orgTables, 'organizations']) {
+        const total = await count(database, `SELECT count(*)::int AS n FROM "${name}"`);
+        assert.ok(total > 0, `${name} has rows to hide (seed some in this test when adding a table)`);
+        assert.equal(await countAsApp(database, {}, name), 0, `${name}: rows visible with no organisation`);
+      }
+    });
+
+    it("shows exactly the organisation's own rows when it is set", async () => {
+      for (const name of orgTables) {
+        const own = await count(database, `SELECT count(*)::int AS n FROM "${name}" WHERE org_id = $1`, [a.id]);
+        const total = await count(database, `SELECT count(*)::int AS n FROM "${name}"`);
+        assert.ok(own > 0 && own < total, `${name}: A has some of the rows`);
+        assert.equal(await countAsApp(database, { orgId: a.id }, name), own, name);
+      }
+      assert.equal(await countAsApp(database, { orgId: a.id }, 'organizations'), 1);
+    });
+
+    it('refuses an INSERT into every organisation table with no organisation set, or with another one', async () => {
+      const b = (await database.query('SELECT id FROM organizations WHERE id <> $1 LIMIT 1', [a.id])).rows[0]?.id;
+      for (const name of orgTables) {
+        const row = (
+          await database.query(`SELECT row_to_json(x) AS r FROM "${name}" x WHERE org_id = $1 LIMIT 1`, [a.id])
+        ).rows[0]?.r as Record<string, unknown>;
+        assert.ok(row, name);
+        const insertable = await count(database, `SELECT has_table_privilege($1, $2, 'INSERT')::int AS n`, [
+          APP_ROLE,
+          `public.${name}`,
+        ]);
+        const refusal = insertable ? rlsRefusal(name) : permissionDenied;
+        await assert.rejects(insertCopyAsApp(database, {}, name, row), refusal, `${name}: no organisation set`);
+        await assert.rejects(
+          insertCopyAsApp(database, { orgId: String(b) }, name, row),
+          refusal,
+          `${name}: a row of A while B is set`,
+        );
+      }
+      // organizations too: a new organisation only under its own id.
+      await assert.rejects(
+        withScope(database, {}, (tx) =>
+          tx
+            .insertInto('organizations')
+            .values({ id: '00000000-0000-4000-8000-000000000001', slug: 'sneaky', name: 'Sneaky' })
+            .execute(),
+        ),
+        rlsRefusal('organizations'),
+      );
+    });
+
+    it('never lets the app role change or remove audit rows, even of its own organisation', async () => {
+      const own = await count(database, 'SELECT count(*)::int AS n FROM audit_log WHERE org_id = $1', [a.id]);
+      assert.equal(await countAsApp(database, { orgId: a.id }, 'audit_log'), own, 'it can read them');
+      const attempts = [
+        sql`UPDATE audit_log SET action = 'tampered' WHERE org_id = ${a.id}`,
+        sql`DELETE FROM audit_log WHERE org_id = ${a.id}`,
+        sql`TRUNCATE audit_log`,
+      ];
+      for (const attempt of attempts) {
+        await assert.rejects(
+          withScope(database, { orgId: a.id }, (tx) => attempt.execute(tx)),
+          permissionDenied,
+        );
+      }
+      assert.equal(
+        await count(database, `SELECT count(*)::int AS n FROM audit_log WHERE org_id = $1 AND action = 'tampered'`, [
+          a.id,
+        ]),
+        0,
+      );
+      assert.equal(await count(database, 'SELECT count(*)::int AS n FROM audit_log WHERE org_id = $1', [a.id]), own);
+    });
+  });
+
+  describe(`checkAppRole refuses a misconfigured app role (${engine})`, () => {
+    it('accepts the migrated database, refuses while the app role owns a table, accepts again once it is gone', async () => {
+      // Roles are cluster-wide on PostgreSQL, and other test files run beside this one: the
+      // role itself is left alone, only this fresh database gets a table owned by it.
+      const test = await createTestDatabase(engine);
+      try {
+        await checkAppRole(test.database);
+        await test.database.exec(
+          `CREATE TABLE owned_by_app (id integer); ALTER TABLE owned_by_app OWNER TO ${APP_ROLE}`,
+        );
+        await assert.rejects(checkAppRole(test.database), (error: Error) => {
+          assert.ok(error instanceof AppRoleMisconfigured, String(error));
+          assert.match(error.message, new RegExp(`${APP_ROLE} owns 1 relation`));
+          return true;
+        });
+        await test.database.exec('DROP TABLE owned_by_app');
+        await checkAppRole(test.database);
+      } finally {
+        await test.drop();
+      }
+    });
+
+    if (engine === 'pglite') {
+      // An embedded database is this process's own: its roles can be changed freely.
+      it('refuses an app role that is a superuser, has BYPASSRLS or does not exist', async () => {
+        const test = await createTestDatabase(engine);
+        try {
+          const cases = [
+            { alter: 'BYPASSRLS', undo: 'NOBYPASSRLS', problem: /has BYPASSRLS/ },
+            { alter: 'SUPERUSER', undo: 'NOSUPERUSER', problem: /is a superuser/ },
+          ];
+          for (const c of cases) {
+            await test.database.exec(`ALTER ROLE ${APP_ROLE} ${c.alter}`);
+            await assert.rejects(checkAppRole(test.database), (error: Error) => {
+              assert.ok(error instanceof AppRoleMisconfigured, String(error));
+              assert.match(error.message, c.problem);
+              return true;
+            });
+            await test.database.exec(`ALTER ROLE ${APP_ROLE} ${c.undo}`);
+            await checkAppRole(test.database);
+          }
+          await test.database.exec(`DROP OWNED BY ${APP_ROLE}; DROP ROLE ${APP_ROLE}`);
+          await assert.rejects(checkAppRole(test.database), /does not exist/);
+        } finally {
+          await test.drop();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,139 @@
+// Response shapes of /api/v1, as the server documents them.
+
+export type Role = 'owner' | 'admin' | 'member' | 'reviewer' | 'auditor';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'member', 'reviewer', 'auditor'];
+export type Stage = 'mfa' | 'enrol' | 'full';
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  requestId?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export interface OrganisationRef {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface Me {
+  user: { id: string; email: string; name: string };
+  session: { stage: Stage; csrfToken: string; expiresAt: string; idleExpiresAt: string };
+  organisation: OrganisationRef | null;
+  role: Role | null;
+  organisations: (OrganisationRef & { role: Role })[];
+  mfa: { totp: boolean; webauthn: number; required: boolean };
+}
+
+export interface StageResult {
+  stage: Stage;
+}
+
+export interface Items<T> {
+  items: T[];
+}
+
+export interface AuditItem {
+  id: string;
+  at: string;
+  actor: string | null;
+  actorUserId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: unknown;
+}
+
+export interface AuditPage extends Items<AuditItem> {
+  nextCursor: string | null;
+}
+
+export interface Dashboard {
+  organisation: OrganisationRef;
+  members: { total: number; withMfa: number; byRole: Partial<Record<Role, number>> };
+  invitations: { pending: number };
+  tokens: { active: number };
+  recentActivity: AuditItem[];
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  mfa: boolean;
+  joinedAt: string;
+  expiresAt: string | null;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  status: 'pending' | 'accepted' | 'expired' | 'revoked';
+  invitedBy: string | null;
+}
+
+export interface InvitationCreated {
+  invitation: Invitation;
+  link: string | null;
+  emailed: boolean;
+}
+
+export interface InvitationLookup {
+  organisation: { name: string };
+  email: string;
+  role: Role;
+  accountExists: boolean;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  owner: { id: string; email: string };
+}
+
+export interface TokenScope {
+  scope: string;
+  description: string;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUri: string;
+  qrSvg: string;
+}
+
+export interface WebauthnCredential {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface SessionInfo {
+  id: string;
+  current: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export interface Organisation extends OrganisationRef {
+  createdAt: string;
+}

@@ -1,0 +1,69 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import { createTheme, MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AppLayout } from './components/AppLayout';
+import { AuditPage } from './pages/Audit';
+import { DashboardPage } from './pages/Dashboard';
+import { EnrolPage } from './pages/Enrol';
+import { InvitePage } from './pages/Invite';
+import { LoginPage } from './pages/Login';
+import { LoginMfaPage } from './pages/LoginMfa';
+import { MembersPage } from './pages/Members';
+import { NotFoundPage } from './pages/NotFound';
+import { OrganisationSettingsPage } from './pages/OrganisationSettings';
+import { SecuritySettingsPage } from './pages/SecuritySettings';
+import { TokensPage } from './pages/Tokens';
+import { RequireSession } from './session';
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  components: {
+    // Nearly every field is required, so asterisks are noise; the `required` attribute still tells
+    // assistive technology, and labels stay exactly their words (e.g. "Password", not "Password *").
+    InputWrapper: { defaultProps: { withAsterisk: false } },
+  },
+});
+
+function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/login/mfa" element={<LoginMfaPage />} />
+      <Route path="/enrol" element={<EnrolPage />} />
+      <Route path="/invite" element={<InvitePage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        <Route path="members" element={<MembersPage />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="tokens" element={<TokensPage />} />
+        <Route path="settings/security" element={<SecuritySettingsPage />} />
+        <Route path="settings/organisation" element={<OrganisationSettingsPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </MantineProvider>
+  </StrictMode>,
+);
