@@ -238,8 +238,36 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('lets a browser that signed in before (device cookie) in while attackers keep the account blocked', async () => {
+      await withApp(engine, async (t) => {
+        const user = (await makeOrg(t, 'device')).users.member;
+        // An earlier full sign-in from the user's own browser leaves a device cookie.
+        const first = from(t, '192.0.2.98');
+        assert.equal((await login(first, user)).statusCode, 200);
+        const mfa = await first.post('/api/v1/auth/mfa/totp', { code: await totpCode(t, user.totp!) });
+        assert.equal(mfa.statusCode, 200, mfa.body);
+        const device = mfa.cookies.find((c) => c.name === 'attest_device');
+        assert.ok(device?.value, 'a full sign-in sets the device cookie');
+        assert.equal(device.httpOnly, true);
+        t.clock.advance(30_000);
+
+        const { attack, escalate } = botnet(t, user);
+        await escalate();
+        await attack();
+        // Without the cookie the account-wide rule applies; with it, the real user gets in.
+        problem(await login(from(t, '192.0.2.99'), user), 429, 'rate_limited');
+        // A cookie that does not verify exempts nothing.
+        const other = from(t, '192.0.2.99', {
+          cookie: `attest_device=${device.value.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`,
+        });
+        problem(await login(other, user), 429, 'rate_limited');
+        const known = from(t, '192.0.2.99', { cookie: `attest_device=${device.value}` });
+        assert.equal((await login(known, user)).statusCode, 200);
+      });
+    });
+
     it('lets the real user in within 60 s even when the attacker fails again the moment each block ends', {
-      todo: 'known gap: any address renews the per-account block, so an attacker that fails right as it lapses keeps the account blocked',
+      todo: 'known gap for new browsers only: without a device cookie, an attacker renewing the per-account block right as it lapses keeps a first-time sign-in waiting (known browsers are exempt, see the test above)',
     }, async () => {
       await withApp(engine, async (t) => {
         const user = (await makeOrg(t, 'race')).users.member;

@@ -36,6 +36,11 @@ export class MasterKey {
     return createHmac('sha256', this.key).update('attest master key check v1').digest('base64url');
   }
 
+  /** HMAC-SHA256 under the master key, separated by purpose. */
+  mac(purpose: string, data: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}\0${data}`).digest('base64url');
+  }
+
   /** AES-256-GCM; `context` (e.g. "totp:<user id>") is bound as associated data. */
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(12);

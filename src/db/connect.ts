@@ -83,7 +83,11 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    close: () => db.destroy(),
+    // Kysely only ends a pool it has used: end it here in any case.
+    close: async () => {
+      await db.destroy();
+      if (!pool.ended && !pool.ending) await pool.end();
+    },
   };
 }
 
@@ -120,7 +124,10 @@ async function openEmbedded(target: DatabaseTarget): Promise<Database> {
     exec: (sql) => pool.exec(sql),
     query: (sql, params) => pool.query(sql, params),
     session: (fn) => pool.session(fn),
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await pool.end();
+    },
   };
 }
 

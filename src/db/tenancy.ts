@@ -20,8 +20,10 @@ export interface Scope {
  */
 export function withScope<T>(database: Database, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction().execute(async (tx) => {
-    await sql`SET LOCAL ROLE attest_app`.execute(tx);
-    await setScope(tx, scope);
+    // One statement: SET LOCAL ROLE and the scope, all transaction-local.
+    await sql`SELECT set_config('role', ${APP_ROLE}, true),
+                     set_config('app.org_id', ${scope.orgId ?? ''}, true),
+                     set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(tx);
     return fn(tx);
   });
 }

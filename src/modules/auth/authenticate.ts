@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor, AppContext } from '../../context.js';
-import { withScope } from '../../db/tenancy.js';
-import { membershipsOf } from '../orgs/service.js';
+import { setScope, withScope } from '../../db/tenancy.js';
+import { type Identity, identityOf } from '../orgs/service.js';
 import { findApiToken, parseApiToken } from '../tokens/service.js';
 import { resolveSession, type SessionRow, sessionPolicy } from './sessions.js';
 
@@ -11,6 +11,8 @@ export const SESSION_COOKIES = { secure: '__Host-attest_session', plain: 'attest
 export interface Authentication {
   actor: Actor | null;
   session: SessionRow | null;
+  /** The session's user and organisations, as loaded to authenticate (reused by /me). */
+  identity?: Identity;
   /** A session cookie was sent but its session has expired. */
   expired: boolean;
 }
@@ -37,13 +39,10 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     const found = await resolveSession(tx, sessionPolicy(ctx.config), ctx.clock, token);
     if (!found.ok) return { actor: null, session: null, expired: found.reason === 'expired' };
     const session = found.session;
-    const user = await tx
-      .selectFrom('users')
-      .select(['id', 'email', 'disabled_at'])
-      .where('id', '=', session.userId)
-      .executeTakeFirst();
-    if (!user || user.disabled_at) return NOBODY;
-    const memberships = await membershipsOf(tx, user.id, ctx.clock.now());
+    await setScope(tx, { userId: session.userId });
+    const identity = await identityOf(tx, session.userId, ctx.clock.now());
+    if (!identity || identity.user.disabled) return NOBODY;
+    const { user, memberships } = identity;
     // The organisation chosen may have removed the user since: fall back to another one.
     const current = memberships.find((m) => m.id === session.currentOrg) ?? memberships[0] ?? null;
     const actor: Actor = {
@@ -55,6 +54,6 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
       via: 'session',
       sessionId: session.id,
     };
-    return { actor, session, expired: false };
+    return { actor, session, identity, expired: false };
   });
 }

@@ -6,6 +6,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { sql } from 'kysely';
 import type { MasterKey } from '../../crypto/master-key.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
@@ -19,13 +20,13 @@ export interface MfaStatus {
 }
 
 export async function mfaStatus(tx: Tx, userId: string): Promise<MfaStatus> {
-  const totp = await tx.selectFrom('user_totp').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
-  const keys = await tx
-    .selectFrom('webauthn_credentials')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('user_id', '=', userId)
+  const row = await tx
+    .selectNoFrom([
+      sql<boolean>`EXISTS (SELECT 1 FROM user_totp WHERE user_id = ${userId} AND confirmed_at IS NOT NULL)`.as('totp'),
+      sql<number>`(SELECT count(*)::int FROM webauthn_credentials WHERE user_id = ${userId})`.as('webauthn'),
+    ])
     .executeTakeFirstOrThrow();
-  return { totp: Boolean(totp?.confirmed_at), webauthn: Number(keys.n) };
+  return { totp: row.totp, webauthn: Number(row.webauthn) };
 }
 
 export const hasMfa = (s: MfaStatus) => s.totp || s.webauthn > 0;

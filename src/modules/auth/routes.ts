@@ -8,6 +8,7 @@ import { withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { membershipsOf } from '../orgs/service.js';
 import { SESSION_COOKIES, sessionCookieName } from './authenticate.js';
+import { DEVICE_COOKIE_DAYS, DEVICE_COOKIES, newDeviceToken } from './device.js';
 import {
   beginTotp,
   listWebauthn,
@@ -22,12 +23,29 @@ import {
   webauthnRegistrationOptions,
 } from './mfa.js';
 import { PASSWORD_MAX } from './password.js';
-import { auditForUser, completeSecondFactor, login, mfaRequired } from './service.js';
+import { auditForUser, completeSecondFactor, type LoginResult, login, mfaRequired } from './service.js';
 import { revokeSession } from './sessions.js';
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   const secure = request.protocol === 'https';
   reply.setCookie(sessionCookieName(request), token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+const deviceCookie = (request: FastifyRequest): string | undefined =>
+  request.cookies[DEVICE_COOKIES.secure] ?? request.cookies[DEVICE_COOKIES.plain];
+
+/** Sets the new session cookie; once fully signed in, also the device cookie (see device.ts). */
+function signedIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: LoginResult): void {
+  setSessionCookie(request, reply, result.token);
+  if (result.stage !== 'full') return;
+  const secure = request.protocol === 'https';
+  reply.setCookie(secure ? DEVICE_COOKIES.secure : DEVICE_COOKIES.plain, newDeviceToken(ctx.keys, result.email), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: DEVICE_COOKIE_DAYS * 86_400,
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
@@ -73,8 +91,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const result = await login(ctx, request.body.email, request.body.password, request.meta);
-        setSessionCookie(request, reply, result.token);
+        const result = await login(ctx, request.body.email, request.body.password, request.meta, deviceCookie(request));
+        signedIn(ctx, request, reply, result);
         return { stage: result.stage };
       },
     );
@@ -92,10 +110,15 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const session = request.session!;
-        const result = await completeSecondFactor(ctx, session, request.meta, 'totp', (tx, now) =>
-          useTotp(tx, ctx.keys, session.userId, request.body.code, now, 'login'),
+        const result = await completeSecondFactor(
+          ctx,
+          session,
+          request.meta,
+          'totp',
+          (tx, now) => useTotp(tx, ctx.keys, session.userId, request.body.code, now, 'login'),
+          deviceCookie(request),
         );
-        setSessionCookie(request, reply, result.token);
+        signedIn(ctx, request, reply, result);
         return { stage: result.stage };
       },
     );
@@ -123,17 +146,23 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const session = request.session!;
         const rp = relyingParty(ctx, request);
-        const result = await completeSecondFactor(ctx, session, request.meta, 'webauthn', (tx, now) =>
-          useWebauthn(
-            tx,
-            rp,
-            session.id,
-            session.userId,
-            request.body.response as unknown as AuthenticationResponseJSON,
-            now,
-          ),
+        const result = await completeSecondFactor(
+          ctx,
+          session,
+          request.meta,
+          'webauthn',
+          (tx, now) =>
+            useWebauthn(
+              tx,
+              rp,
+              session.id,
+              session.userId,
+              request.body.response as unknown as AuthenticationResponseJSON,
+              now,
+            ),
+          deviceCookie(request),
         );
-        setSessionCookie(request, reply, result.token);
+        signedIn(ctx, request, reply, result);
         return { stage: result.stage };
       },
     );
@@ -185,8 +214,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           return ok;
         };
         if (session.stage === 'enrol') {
-          const result = await completeSecondFactor(ctx, session, request.meta, 'totp', confirm);
-          setSessionCookie(request, reply, result.token);
+          const result = await completeSecondFactor(ctx, session, request.meta, 'totp', confirm, deviceCookie(request));
+          signedIn(ctx, request, reply, result);
           return { stage: result.stage };
         }
         const ok = await request.userScope((tx) => confirm(tx, ctx.clock.now()));
@@ -279,8 +308,15 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           return true;
         };
         if (session.stage === 'enrol') {
-          const result = await completeSecondFactor(ctx, session, request.meta, 'webauthn', register);
-          setSessionCookie(request, reply, result.token);
+          const result = await completeSecondFactor(
+            ctx,
+            session,
+            request.meta,
+            'webauthn',
+            register,
+            deviceCookie(request),
+          );
+          signedIn(ctx, request, reply, result);
         } else {
           await request.userScope((tx) => register(tx, ctx.clock.now()));
         }

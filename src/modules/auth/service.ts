@@ -4,6 +4,7 @@ import { setScope, type Tx, withScope } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
 import { type AuditEntry, recordAudit, recordSystemAudit } from '../audit/service.js';
 import { type MembershipSummary, membershipsOf } from '../orgs/service.js';
+import { isKnownDevice } from './device.js';
 import { hasMfa, mfaStatus } from './mfa.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password.js';
 import { createSession, rotateSession, type SessionRow, sessionPolicy } from './sessions.js';
@@ -44,6 +45,8 @@ export async function stageAfterPassword(
 export interface LoginResult {
   token: string;
   stage: SessionStage;
+  /** The account's email, to sign a device cookie once the sign-in is complete. */
+  email: string;
 }
 
 /**
@@ -55,11 +58,13 @@ export async function login(
   emailInput: string,
   password: string,
   meta: RequestMeta,
+  deviceToken?: string,
 ): Promise<LoginResult> {
   const email = emailInput.trim().toLowerCase();
   const now = ctx.clock.now();
+  const knownDevice = isKnownDevice(ctx.keys, email, deviceToken);
   const found = await withScope(ctx.database, {}, async (tx) => {
-    const blocked = await secondsBlocked(tx, email, meta.ip, now);
+    const blocked = await secondsBlocked(tx, email, meta.ip, now, knownDevice);
     const user = await tx
       .selectFrom('users')
       .select(['id', 'email', 'password_hash', 'disabled_at'])
@@ -75,7 +80,7 @@ export async function login(
 
   if (found.blocked > 0 || !ok || !user) {
     await withScope(ctx.database, {}, async (tx) => {
-      if (found.blocked === 0) await recordFailure(tx, email, meta.ip, now);
+      if (found.blocked === 0) await recordFailure(tx, email, meta.ip, now, knownDevice);
       const reason = found.blocked > 0 ? 'throttled' : user?.disabled_at ? 'disabled' : 'password';
       if (user) {
         const memberships = await membershipsOf(tx, user.id, now);
@@ -116,7 +121,7 @@ export async function login(
       targetId: user.id,
       details: { next: stage === 'full' ? null : stage, mfa: false },
     });
-    return { token: session.token, stage };
+    return { token: session.token, stage, email };
   });
 }
 
@@ -130,6 +135,7 @@ export async function completeSecondFactor(
   meta: RequestMeta,
   method: 'totp' | 'webauthn',
   verify: (tx: Tx, now: Date) => Promise<boolean>,
+  deviceToken?: string,
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
   const outcome = await withScope(ctx.database, { userId: session.userId }, async (tx) => {
@@ -139,10 +145,11 @@ export async function completeSecondFactor(
       .where('id', '=', session.userId)
       .executeTakeFirstOrThrow();
     const memberships = await membershipsOf(tx, user.id, now);
-    const blocked = await secondsBlocked(tx, user.email, meta.ip, now);
+    const knownDevice = isKnownDevice(ctx.keys, user.email, deviceToken);
+    const blocked = await secondsBlocked(tx, user.email, meta.ip, now, knownDevice);
     if (blocked > 0) return { blocked } as const;
     if (!(await verify(tx, now))) {
-      await recordFailure(tx, user.email, meta.ip, now);
+      await recordFailure(tx, user.email, meta.ip, now, knownDevice);
       await auditForUser(tx, user, memberships, meta, now, {
         action: 'auth.login_failed',
         targetType: 'user',
@@ -159,7 +166,7 @@ export async function completeSecondFactor(
       targetId: user.id,
       details: { mfa: true, method },
     });
-    return { token: next.token } as const;
+    return { token: next.token, email: user.email } as const;
   });
   if ('blocked' in outcome) {
     throw new AppError('rate_limited', `Too many failed attempts. Try again in ${outcome.blocked} seconds.`, {
@@ -171,5 +178,5 @@ export async function completeSecondFactor(
       'invalid_mfa_code',
       'The code is wrong or was already used. Wait for the next code and try again.',
     );
-  return { token: outcome.token, stage: 'full' };
+  return { token: outcome.token, stage: 'full', email: outcome.email };
 }

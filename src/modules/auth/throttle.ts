@@ -24,29 +24,45 @@ const WINDOW_MS = 60 * 60_000;
 
 type Kind = keyof typeof RULES;
 
-export function throttleKeys(email: string, ip: string | null): { key: string; kind: Kind }[] {
-  const keys: { key: string; kind: Kind }[] = [{ key: `account:${email}`, kind: 'account' }];
+/**
+ * A browser that has signed in to the account before (it holds a device cookie) is exempt
+ * from the account-wide rule, so failures from elsewhere never keep the real user out.
+ */
+export function throttleKeys(email: string, ip: string | null, knownDevice = false): { key: string; kind: Kind }[] {
+  const keys: { key: string; kind: Kind }[] = knownDevice ? [] : [{ key: `account:${email}`, kind: 'account' }];
   if (ip) keys.push({ key: `ip:${ip}`, kind: 'ip' }, { key: `pair:${email}|${ip}`, kind: 'pair' });
   return keys;
 }
 
 /** Seconds until another attempt is allowed, or 0. */
-export async function secondsBlocked(tx: Tx, email: string, ip: string | null, now: Date): Promise<number> {
+export async function secondsBlocked(
+  tx: Tx,
+  email: string,
+  ip: string | null,
+  now: Date,
+  knownDevice = false,
+): Promise<number> {
   const rows = await tx
     .selectFrom('login_throttle')
     .select(['blocked_until'])
     .where(
       'key',
       'in',
-      throttleKeys(email, ip).map((k) => k.key),
+      throttleKeys(email, ip, knownDevice).map((k) => k.key),
     )
     .execute();
   const until = Math.max(0, ...rows.map((r) => (r.blocked_until ? new Date(r.blocked_until).getTime() : 0)));
   return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
 }
 
-export async function recordFailure(tx: Tx, email: string, ip: string | null, now: Date): Promise<void> {
-  for (const { key, kind } of throttleKeys(email, ip)) {
+export async function recordFailure(
+  tx: Tx,
+  email: string,
+  ip: string | null,
+  now: Date,
+  knownDevice = false,
+): Promise<void> {
+  for (const { key, kind } of throttleKeys(email, ip, knownDevice)) {
     const rule = RULES[kind];
     const row = await tx
       .selectFrom('login_throttle')

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/service.js';
 import { mfaStatus } from '../auth/mfa.js';
 import { auditForUser, mfaRequired } from '../auth/service.js';
 import { revokeSession, sessionPolicy } from '../auth/sessions.js';
-import { createOrganisationIn, membershipsOf, SLUG_PATTERN } from '../orgs/service.js';
+import { createOrganisationIn, type Identity, identityOf, membershipsOf, SLUG_PATTERN } from '../orgs/service.js';
 import { auditWho } from '../tokens/service.js';
 
 const anyStage = { stages: ['mfa', 'enrol', 'full'], org: false, scope: 'org:read' } as const;
@@ -18,14 +18,14 @@ async function describeMe(
   actor: Actor,
   session: { csrfToken: string; lastSeenAt: Date; expiresAt: Date } | null,
   orgId: string | null,
+  known: Identity | null,
 ) {
-  const now = ctx.clock.now();
-  const user = await tx
-    .selectFrom('users')
-    .select(['id', 'email', 'name'])
-    .where('id', '=', actor.userId)
-    .executeTakeFirstOrThrow();
-  const organisations = await membershipsOf(tx, actor.userId, now);
+  // Authentication has loaded the user and their organisations already; API tokens have not.
+  const identity = known ?? (await identityOf(tx, actor.userId, ctx.clock.now()));
+  if (!identity) throw notFound('This user');
+  const { id, email, name } = identity.user;
+  const user = { id, email, name };
+  const organisations = identity.memberships;
   const current = organisations.find((o) => o.id === orgId) ?? null;
   const mfa = await mfaStatus(tx, actor.userId);
   const idle = sessionPolicy(ctx.config).idleMs;
@@ -56,7 +56,8 @@ export function meRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: anyStage },
         schema: { tags: ['me'], summary: 'Who you are, your session and organisations' },
       },
-      async (request) => request.userScope((tx, actor) => describeMe(ctx, tx, actor, request.session, actor.orgId)),
+      async (request) =>
+        request.userScope((tx, actor) => describeMe(ctx, tx, actor, request.session, actor.orgId, request.identity)),
     );
 
     app.post(
@@ -78,7 +79,7 @@ export function meRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             .set({ current_org: request.body.orgId })
             .where('id', '=', request.session!.id)
             .execute();
-          return describeMe(ctx, tx, actor, request.session, request.body.orgId);
+          return describeMe(ctx, tx, actor, request.session, request.body.orgId, request.identity);
         }),
     );
 

@@ -31,6 +31,40 @@ export function slugify(name: string): string {
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
+export interface Identity {
+  user: { id: string; email: string; name: string; disabled: boolean };
+  memberships: MembershipSummary[];
+}
+
+/**
+ * A user and the organisations they belong to now, in one statement (it runs on every
+ * request). The caller has set the user in scope.
+ */
+export async function identityOf(tx: Tx, userId: string, now: Date): Promise<Identity | null> {
+  const rows = await tx
+    .selectFrom('users as u')
+    .leftJoin('memberships as m', (j) =>
+      j
+        .onRef('m.user_id', '=', 'u.id')
+        .on((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)])),
+    )
+    .leftJoin('organizations as o', 'o.id', 'm.org_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.disabled_at', 'o.id as org_id', 'o.slug', 'o.name as org_name', 'm.role'])
+    .where('u.id', '=', userId)
+    .orderBy('o.name')
+    .execute();
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    user: { id: first.id, email: first.email, name: first.name, disabled: first.disabled_at !== null },
+    memberships: rows.flatMap((r) =>
+      r.org_id && r.slug && r.org_name && r.role
+        ? [{ id: r.org_id, slug: r.slug, name: r.org_name, role: r.role }]
+        : [],
+    ),
+  };
+}
+
 /** The organisations a user belongs to now (expired auditor access excluded). */
 export async function membershipsOf(tx: Tx, userId: string, now: Date): Promise<MembershipSummary[]> {
   await setScope(tx, { userId });

@@ -6,6 +6,7 @@ import { type Tx, withScope } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
 import { authenticate, SESSION_COOKIES } from '../../modules/auth/authenticate.js';
 import type { SessionRow } from '../../modules/auth/sessions.js';
+import type { Identity } from '../../modules/orgs/service.js';
 
 /**
  * Who may call a route, declared with the route (`config: { access }`) and enforced here,
@@ -31,6 +32,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     session: SessionRow | null;
+    /** The signed-in user and their organisations, when a session authenticated the request. */
+    identity: Identity | null;
     meta: RequestMeta;
     /** Runs `fn` in a transaction scoped to the actor's organisation. */
     tenant<T>(fn: (tx: Tx, actor: Actor & { orgId: string }) => Promise<T>): Promise<T>;
@@ -44,6 +47,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAccess(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('identity', null);
   app.decorateRequest('meta', null as unknown as RequestMeta);
   app.decorateRequest('tenant', function tenant<
     T,
@@ -82,6 +86,7 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext): void {
     const result = await authenticate(ctx, request);
     request.actor = result.actor;
     request.session = result.session;
+    request.identity = result.identity ?? null;
 
     if (!SAFE_METHODS.has(request.method)) {
       if (access.public) checkOrigin(request, ctx);
