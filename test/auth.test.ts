@@ -2,40 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
-import type { Config } from '../src/config.js';
-import { Client, startTestApp, type TestApp } from './helpers/app.js';
-import { ENGINES, type Engine } from './helpers/db.js';
+import { Client, type TestApp } from './helpers/app.js';
+import { count, problem, rows, withApp } from './helpers/assertions.js';
+import { ENGINES } from './helpers/db.js';
 import { makeOrg, PASSWORD, signIn, type TestUser, totpCode } from './helpers/factories.js';
 
 const MINUTE = 60_000;
-
-async function withApp(engine: Engine, fn: (t: TestApp) => Promise<void>, config: Partial<Config> = {}) {
-  const t = await startTestApp(engine, config);
-  try {
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
-
-/** Reads as the owning role (row-level security does not apply): what the database really holds. */
-async function rows<T = Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await t.rt.database.query(sql, params)).rows as T[];
-}
-
-const count = async (t: TestApp, sql: string, params: unknown[] = []) =>
-  Number((await rows<{ n: number | string }>(t, `SELECT count(*) AS n FROM ${sql}`, params))[0]?.n);
-
-/** Asserts an RFC 9457 problem answer and returns its body. */
-function problem(res: LightMyRequestResponse, status: number, code: string) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.code, code, res.body);
-  assert.equal(body.status, status);
-  assert.ok(body.requestId, 'problem carries a request id');
-  return body as { type: string; title: string; detail: string; code: string; status: number; requestId: string };
-}
 
 const sessionCookie = (res: LightMyRequestResponse) => res.cookies.find((c) => c.name.endsWith('attest_session'));
 

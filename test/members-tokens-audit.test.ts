@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { hashSecret } from '../src/crypto/random.js';
 import { withScope } from '../src/db/tenancy.js';
 import { recordAudit } from '../src/modules/audit/service.js';
-import { Client, startTestApp, type TestApp } from './helpers/app.js';
-import { ENGINES, type Engine } from './helpers/db.js';
+import { Client, type TestApp } from './helpers/app.js';
+import { count, problem, rows, withApp } from './helpers/assertions.js';
+import { ENGINES } from './helpers/db.js';
 import { makeOrg, PASSWORD, signIn, type TestOrg } from './helpers/factories.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const NEW_PASSWORD = 'saffron-kettle-orbit-77';
-
-async function withApp(engine: Engine, fn: (t: TestApp) => Promise<void>) {
-  const t = await startTestApp(engine);
-  try {
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
-
-/** Reads as the owning role (row-level security does not apply): what the database really holds. */
-async function rows<T = Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await t.rt.database.query(sql, params)).rows as T[];
-}
-
-const count = async (t: TestApp, sql: string, params: unknown[] = []) =>
-  Number((await rows<{ n: number | string }>(t, `SELECT count(*) AS n FROM ${sql}`, params))[0]?.n);
 
 /** Row counts of every table a request could write to. */
 async function snapshot(t: TestApp) {
@@ -36,20 +19,6 @@ async function snapshot(t: TestApp) {
   for (const table of tables) counts[table] = await count(t, table);
   const pending = await count(t, 'invitations WHERE accepted_at IS NULL AND revoked_at IS NULL');
   return { ...counts, pending };
-}
-
-/** Asserts an RFC 9457 problem answer and returns its body. */
-function problem(res: LightMyRequestResponse, status: number, code: string) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.code, code, res.body);
-  assert.equal(body.status, status);
-  assert.equal(body.requestId, res.headers['x-request-id']);
-  assert.equal(typeof body.detail, 'string');
-  assert.equal(typeof body.title, 'string');
-  assert.equal(body.type, `https://attest.dev/problems/${code}`);
-  return body as { detail: string; errors?: { path: string; message: string }[] };
 }
 
 const bearer = (t: TestApp, token: string) => new Client(t.app, { authorization: `Bearer ${token}` });
