@@ -123,15 +123,16 @@ async function storeChallenge(tx: Tx, sessionId: string, challenge: string): Pro
   await tx.updateTable('sessions').set({ challenge }).where('id', '=', sessionId).execute();
 }
 
+/** A challenge answers once: it is read under a row lock and cleared in the same step. */
 async function takeChallenge(tx: Tx, sessionId: string): Promise<string> {
   const row = await tx
-    .updateTable('sessions')
-    .set({ challenge: null })
+    .selectFrom('sessions')
+    .select('challenge')
     .where('id', '=', sessionId)
-    .where('challenge', 'is not', null)
-    .returning('challenge')
+    .forUpdate()
     .executeTakeFirst();
   if (!row?.challenge) throw new AppError('bad_request', 'Start again: ask for new security key options first.');
+  await tx.updateTable('sessions').set({ challenge: null }).where('id', '=', sessionId).execute();
   return row.challenge;
 }
 
