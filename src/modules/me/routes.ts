@@ -4,7 +4,6 @@ import type { Actor, AppContext } from '../../context.js';
 import type { Tx } from '../../db/tenancy.js';
 import { notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
-import { mfaStatus } from '../auth/mfa.js';
 import { auditForUser, mfaRequired } from '../auth/service.js';
 import { revokeSession, sessionPolicy } from '../auth/sessions.js';
 import { createOrganisationIn, type Identity, identityOf, membershipsOf, SLUG_PATTERN } from '../orgs/service.js';
@@ -14,20 +13,20 @@ const anyStage = { stages: ['mfa', 'enrol', 'full'], org: false, scope: 'org:rea
 
 async function describeMe(
   ctx: AppContext,
-  tx: Tx,
+  tx: Tx | null,
   actor: Actor,
   session: { csrfToken: string; lastSeenAt: Date; expiresAt: Date } | null,
   orgId: string | null,
   known: Identity | null,
 ) {
   // Authentication has loaded the user and their organisations already; API tokens have not.
-  const identity = known ?? (await identityOf(tx, actor.userId, ctx.clock.now()));
+  const identity = known ?? (tx ? await identityOf(tx, actor.userId, ctx.clock.now()) : null);
   if (!identity) throw notFound('This user');
   const { id, email, name } = identity.user;
   const user = { id, email, name };
   const organisations = identity.memberships;
   const current = organisations.find((o) => o.id === orgId) ?? null;
-  const mfa = await mfaStatus(tx, actor.userId);
+  const mfa = identity.mfa;
   const idle = sessionPolicy(ctx.config).idleMs;
   return {
     user,
@@ -57,7 +56,10 @@ export function meRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ['me'], summary: 'Who you are, your session and organisations' },
       },
       async (request) =>
-        request.userScope((tx, actor) => describeMe(ctx, tx, actor, request.session, actor.orgId, request.identity)),
+        // A browser session was described while authenticating: no second transaction.
+        request.identity && request.actor
+          ? describeMe(ctx, null, request.actor, request.session, request.actor.orgId, request.identity)
+          : request.userScope((tx, actor) => describeMe(ctx, tx, actor, request.session, actor.orgId, null)),
     );
 
     app.post(

@@ -34,6 +34,7 @@ export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export interface Identity {
   user: { id: string; email: string; name: string; disabled: boolean };
   memberships: MembershipSummary[];
+  mfa: { totp: boolean; webauthn: number };
 }
 
 /**
@@ -50,6 +51,10 @@ export async function identityOf(tx: Tx, userId: string, now: Date): Promise<Ide
     )
     .leftJoin('organizations as o', 'o.id', 'm.org_id')
     .select(['u.id', 'u.email', 'u.name', 'u.disabled_at', 'o.id as org_id', 'o.slug', 'o.name as org_name', 'm.role'])
+    .select([
+      sql<boolean>`EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)`.as('totp'),
+      sql<number>`(SELECT count(*)::int FROM webauthn_credentials w WHERE w.user_id = u.id)`.as('webauthn'),
+    ])
     .where('u.id', '=', userId)
     .orderBy('o.name')
     .execute();
@@ -57,6 +62,7 @@ export async function identityOf(tx: Tx, userId: string, now: Date): Promise<Ide
   if (!first) return null;
   return {
     user: { id: first.id, email: first.email, name: first.name, disabled: first.disabled_at !== null },
+    mfa: { totp: first.totp, webauthn: Number(first.webauthn) },
     memberships: rows.flatMap((r) =>
       r.org_id && r.slug && r.org_name && r.role
         ? [{ id: r.org_id, slug: r.slug, name: r.org_name, role: r.role }]
