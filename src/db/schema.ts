@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Column types of the tables the migrations create (kept in step by test/schema.test.ts). */
+/** Column types of the tables the migrations create (test/schema.test.ts checks they agree). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
