@@ -668,6 +668,13 @@ for (const engine of ENGINES) {
           payload: 'name=ci&scopes=org:read',
         });
         problem(form, 415, 'unsupported_media_type');
+        const text = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { 'content-type': 'text/plain' },
+          payload: '{"email":"a@b.test","password":"x"}',
+        });
+        problem(text, 415, 'unsupported_media_type');
         const huge = await t.app.inject({
           method: 'POST',
           url: '/api/v1/tokens',

@@ -52,6 +52,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     : Fastify(base)
   ).withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 
+  // JSON only: a cross-site form or text body cannot reach a handler.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -67,6 +69,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         // Mantine sets element styles at run time.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],

@@ -20,6 +20,12 @@ describe('password policy', () => {
     assert.equal(passwordProblem('tangerine-9q'), null);
   });
 
+  it('counts characters as Unicode code points, not UTF-16 units', () => {
+    // Six emoji are twelve UTF-16 units but six characters: too short.
+    assert.match(passwordProblem('🔑🌲🐙🎻🚲🧭') ?? '', /at least 12 characters/);
+    assert.equal(passwordProblem('ñandú-café-größe'), null);
+  });
+
   it('accepts long passphrases (64 and 100 characters)', () => {
     const long = 'violet marmot juggles seventeen copper kettles beside a sleepy harbour at dusk, twice a week';
     assert.ok(long.length >= 64);

@@ -24,8 +24,10 @@ function commonPasswords(): Set<string> {
  * symbols removed ("password2024!" is "password"), then words from the account itself.
  */
 export function passwordProblem(password: string, context: string[] = []): string | null {
-  if (password.length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
-  if (password.length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
+  // Characters are Unicode code points (NIST SP 800-63B), not UTF-16 units: "🔑" is one.
+  const length = [...password].length;
+  if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
+  if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
   const lower = password.toLowerCase();
   const stem = lower.replace(/[\d\W_]+$/u, '');
   if (commonPasswords().has(lower) || (stem.length > 0 && commonPasswords().has(stem))) {
