@@ -1,7 +1,10 @@
 import QRCode from 'qrcode';
 import { CLI_META } from '../context.js';
 import { loadMigrations } from '../db/migrate.js';
+import { withScope } from '../db/tenancy.js';
+import { exportAuditCsv, recordAudit } from '../modules/audit/service.js';
 import { seedDemo } from '../modules/demo/seed.js';
+import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
 import type { Runtime } from '../runtime.js';
 
@@ -13,6 +16,55 @@ import type { Runtime } from '../runtime.js';
 export interface AdminOutput {
   lines: string[];
   error?: string;
+  /** A file's content for the CLI to write where the user asked (it may run elsewhere). */
+  file?: string;
+}
+
+/**
+ * The organisation a command acts on: `--org SLUG`, else the only one, else the default set
+ * by `attest demo`. Runs as the owning role, as the operator of the instance.
+ */
+export async function resolveOrg(rt: Runtime, slug?: string): Promise<OrgSummary> {
+  const { rows } = await rt.database.query('SELECT id, slug, name FROM organizations ORDER BY slug');
+  const orgs = rows as unknown as OrgSummary[];
+  if (slug) {
+    const found = orgs.find((o) => o.slug === slug);
+    if (!found)
+      throw new Error(`There is no organisation "${slug}". Known: ${orgs.map((o) => o.slug).join(', ') || 'none'}.`);
+    return found;
+  }
+  if (orgs.length === 1 && orgs[0]) return orgs[0];
+  const fallback = await rt.database.query(`SELECT value FROM instance_settings WHERE key = 'default_org'`);
+  const preferred = orgs.find((o) => o.slug === fallback.rows[0]?.value);
+  if (preferred) return preferred;
+  throw new Error(
+    orgs.length === 0
+      ? 'There is no organisation yet: create one with `attest init`.'
+      : `Choose an organisation with --org SLUG (one of: ${orgs.map((o) => o.slug).join(', ')}).`,
+  );
+}
+
+async function auditExport(rt: Runtime, args: { org?: string; from?: string; to?: string }): Promise<AdminOutput> {
+  const org = await resolveOrg(rt, args.org);
+  const range = {
+    from: args.from ? parseDate(args.from, '--from') : undefined,
+    to: args.to ? parseDate(args.to, '--to') : undefined,
+  };
+  const { csv, rows } = await withScope(rt.database, { orgId: org.id }, async (tx) => {
+    const out = await exportAuditCsv(tx, range);
+    await recordAudit(tx, org.id, { userId: null, label: 'attest-cli' }, CLI_META, rt.clock.now(), {
+      action: 'audit.exported',
+      details: { ...args, rows: out.rows, via: 'cli' },
+    });
+    return out;
+  });
+  return { lines: [`Exported ${rows} audit events of ${org.name} (${org.slug}).`], file: csv };
+}
+
+function parseDate(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new Error(`${flag} "${value}" is not a date: use YYYY-MM-DD or an ISO time.`);
+  return d;
 }
 
 export interface InitArgs {
@@ -72,6 +124,7 @@ export const ADMIN_COMMANDS = {
   init,
   demo,
   migrate: migrateCommand,
+  'audit-export': auditExport,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;
 
 export type AdminCommandName = keyof typeof ADMIN_COMMANDS;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config.js';
 import { readPassword } from './password.js';
+import { callApi, type RemoteOptions } from './remote.js';
 import { runAdmin } from './run-admin.js';
 import { serveCommand } from './serve.js';
 
@@ -82,6 +83,32 @@ program
   .description('apply pending database migrations (start-up does this too)')
   .action(async () => {
     await runAdmin(loadConfig(overrides()), 'migrate', {});
+  });
+
+program
+  .command('audit-export')
+  .description("write an organisation's audit log as CSV (the export is itself audited)")
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .option('--from <date>', 'events at or after this date (YYYY-MM-DD or ISO time)')
+  .option('--to <date>', 'events before this date')
+  .option('--out <file>', 'write to this file (mode 0600) instead of standard output')
+  .action(async (o: { org?: string; from?: string; to?: string; out?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'audit-export', { org: o.org, from: o.from, to: o.to }, o.out);
+  });
+
+program
+  .command('whoami')
+  .description('show who an API token acts as, on a running server')
+  .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))
+  .addOption(new Option('--token <token>', 'API token (atst_…)').env('ATTEST_TOKEN'))
+  .action(async (o: RemoteOptions) => {
+    const me = await callApi<{
+      user: { email: string };
+      organisation: { name: string; slug: string } | null;
+      role: string | null;
+    }>(o, 'GET', '/api/v1/me');
+    const where = me.organisation ? ` in ${me.organisation.name} (${me.organisation.slug}) as ${me.role}` : '';
+    process.stdout.write(`${me.user.email}${where}\n`);
   });
 
 program.parseAsync().catch((error: unknown) => {

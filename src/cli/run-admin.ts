@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { openRuntime, readLock } from '../runtime.js';
@@ -12,6 +13,7 @@ export async function runAdmin(
   config: Config,
   command: AdminCommandName,
   args: Record<string, unknown>,
+  outFile?: string,
 ): Promise<void> {
   let output: AdminOutput;
   const lock = config.databaseUrl ? null : readLock(config.dataDir);
@@ -28,7 +30,12 @@ export async function runAdmin(
       await rt.close();
     }
   }
-  for (const line of output.lines) process.stdout.write(`${line}\n`);
+  if (output.file !== undefined) {
+    if (outFile) writeFileSync(outFile, output.file, { mode: 0o600 });
+    else process.stdout.write(output.file);
+  }
+  for (const line of output.lines)
+    (output.file !== undefined && !outFile ? process.stderr : process.stdout).write(`${line}\n`);
   if (output.error) {
     process.stderr.write(`attest ${command}: ${output.error}\n`);
     process.exitCode = 1;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { auditWho } from '../tokens/service.js';
-import { auditCsvHeader, auditCsvRows, listAudit, listAuditActions, recordAudit } from './service.js';
+import { exportAuditCsv, listAudit, listAuditActions, recordAudit } from './service.js';
 
 const readers = ['owner', 'admin'] as const;
 
@@ -51,20 +51,12 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         // The export itself is an audited read; rows are paged so memory stays flat.
         const body = await request.tenant(async (tx, actor) => {
-          const parts = [auditCsvHeader()];
-          let cursor: string | undefined;
-          let count = 0;
-          do {
-            const page = await listAudit(tx, { ...request.query, cursor, limit: 1000 });
-            parts.push(auditCsvRows(page.items));
-            count += page.items.length;
-            cursor = page.nextCursor ?? undefined;
-          } while (cursor);
+          const { csv, rows } = await exportAuditCsv(tx, request.query);
           await recordAudit(tx, actor.orgId, auditWho(actor), request.meta, ctx.clock.now(), {
             action: 'audit.exported',
-            details: { filters: request.query, rows: count },
+            details: { filters: request.query, rows },
           });
-          return parts.join('');
+          return csv;
         });
         const stamp = ctx.clock.now().toISOString().slice(0, 10);
         return reply

@@ -184,3 +184,20 @@ export const auditCsvHeader = () => `${CSV_COLUMNS.join(',')}\r\n`;
 
 export const auditCsvRows = (items: AuditItem[]) =>
   items.map((item) => `${CSV_COLUMNS.map((c) => csvCell(item[c])).join(',')}\r\n`).join('');
+
+/** The whole (filtered) log as CSV, read in pages of 1000 rows. */
+export async function exportAuditCsv(
+  tx: Tx,
+  filter: Omit<AuditFilter, 'cursor' | 'limit'>,
+): Promise<{ csv: string; rows: number }> {
+  const parts = [auditCsvHeader()];
+  let cursor: string | undefined;
+  let rows = 0;
+  do {
+    const page = await listAudit(tx, { ...filter, cursor, limit: 1000 });
+    parts.push(auditCsvRows(page.items));
+    rows += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { csv: parts.join(''), rows };
+}
