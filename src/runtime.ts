@@ -9,6 +9,7 @@ import { type Database, openDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { checkAppRole } from './db/tenancy.js';
 import { createMailer } from './mail.js';
+import { syncBuiltinFrameworks } from './modules/frameworks/library.js';
 
 export class DataDirInUse extends Error {
   constructor(
@@ -90,6 +91,7 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
         ? MasterKey.fromBase64(config.masterKey)
         : MasterKey.fromFile(join(config.dataDir, 'master.key')));
     await checkMasterKey(database, keys);
+    await syncBuiltinFrameworks(database);
     const db = database;
     return {
       config,

@@ -18,6 +18,8 @@ import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
  * have org_id (and so fall under the checks below) or be added here on purpose.
  */
 const INSTANCE_WIDE = [
+  'framework_requirements',
+  'frameworks',
   'instance_settings',
   'login_throttle',
   'organizations',

@@ -135,6 +135,32 @@ export interface SystemAuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export interface FrameworksTable {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  categories: ColumnType<{ id: string; name: string; required: boolean }[], string, string>;
+  source: 'builtin';
+  updated_at: DefaultedTimestamp;
+}
+
+export interface FrameworkRequirementsTable {
+  framework_id: string;
+  ref: string;
+  category: string;
+  grouping: string;
+  title: string;
+  sort: number;
+}
+
+export interface OrgFrameworksTable {
+  org_id: string;
+  framework_id: string;
+  categories: string[];
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
@@ -148,4 +174,7 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   system_audit_log: SystemAuditLogTable;
+  frameworks: FrameworksTable;
+  framework_requirements: FrameworkRequirementsTable;
+  org_frameworks: OrgFrameworksTable;
 }

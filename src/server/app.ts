@@ -17,6 +17,7 @@ import { newId } from '../crypto/random.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
 import { dashboardRoutes } from '../modules/dashboard/routes.js';
+import { frameworkRoutes } from '../modules/frameworks/routes.js';
 import { meRoutes } from '../modules/me/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
 import { tokenRoutes } from '../modules/tokens/routes.js';
@@ -112,6 +113,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(auditRoutes(ctx));
       await api.register(tokenRoutes(ctx));
       await api.register(dashboardRoutes(ctx));
+      await api.register(frameworkRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
 import { pendingTotpUri } from '../auth/mfa.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../auth/password.js';
+import { startProgram } from '../frameworks/service.js';
 
 export interface OrgSummary {
   id: string;
@@ -141,6 +142,7 @@ export async function createOrganisationIn(
     .insertInto('memberships')
     .values({ org_id: id, user_id: owner.userId, role: 'owner', created_at: now, updated_at: now, expires_at: null })
     .execute();
+  await startProgram(tx, id, now);
   await recordAudit(tx, id, { userId: owner.userId, label: owner.label }, meta, now, {
     action: 'organisation.created',
     targetType: 'organisation',
