@@ -137,3 +137,29 @@ export interface SessionInfo {
 export interface Organisation extends OrganisationRef {
   createdAt: string;
 }
+
+export interface FrameworkCategory {
+  id: string;
+  name: string;
+  required: boolean;
+  inScope: boolean;
+  requirements: number;
+}
+
+export interface Framework {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  adopted: boolean;
+  categories: FrameworkCategory[];
+  requirements: { total: number; inScope: number };
+}
+
+export interface Requirement {
+  ref: string;
+  category: string;
+  group: string;
+  title: string;
+  inScope: boolean;
+}

@@ -8,6 +8,7 @@ import type {
   ApiToken,
   AuditPage,
   Dashboard,
+  Framework,
   Invitation,
   InvitationCreated,
   InvitationLookup,
@@ -17,6 +18,7 @@ import type {
   Organisation,
   OrganisationRef,
   Problem,
+  Requirement,
   Role,
   SessionInfo,
   StageResult,
@@ -128,6 +130,7 @@ async function readProblem(response: Response): Promise<Problem> {
 const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body: unknown = {}, needsCsrf = true) => request<T>('POST', path, { body, needsCsrf });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
+const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
 const del = (path: string) => request<void>('DELETE', path);
 
 function remember(me: Me): Me {
@@ -218,4 +221,9 @@ export const api = {
   createToken: (body: { name: string; scopes: string[]; expiresInDays: number }) =>
     post<{ token: string; item: ApiToken }>('/tokens', body),
   revokeToken: (tokenId: string) => del(`/tokens/${id(tokenId)}`),
+
+  frameworks: () => get<Items<Framework>>('/frameworks'),
+  requirements: (frameworkId: string) => get<Items<Requirement>>(`/frameworks/${id(frameworkId)}/requirements`),
+  setFrameworkScope: (frameworkId: string, categories: string[]) =>
+    put<Framework>(`/frameworks/${id(frameworkId)}/scope`, { categories }),
 };

@@ -9,6 +9,7 @@ import { AppLayout } from './components/AppLayout';
 import { AuditPage } from './pages/Audit';
 import { DashboardPage } from './pages/Dashboard';
 import { EnrolPage } from './pages/Enrol';
+import { FrameworksPage } from './pages/Frameworks';
 import { InvitePage } from './pages/Invite';
 import { LoginPage } from './pages/Login';
 import { LoginMfaPage } from './pages/LoginMfa';
@@ -43,6 +44,7 @@ function App() {
         }
       >
         <Route index element={<DashboardPage />} />
+        <Route path="frameworks" element={<FrameworksPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="tokens" element={<TokensPage />} />

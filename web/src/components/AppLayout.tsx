@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
   IconBuilding,
+  IconCertificate,
   IconChevronDown,
   IconGauge,
   IconKey,
@@ -29,6 +30,12 @@ interface NavItem {
 const always = () => true;
 const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: <IconGauge size={18} />, show: (me) => me.organisation !== null },
+  {
+    to: '/frameworks',
+    label: 'Frameworks',
+    icon: <IconCertificate size={18} />,
+    show: (me) => me.organisation !== null,
+  },
   { to: '/members', label: 'Members', icon: <IconUsers size={18} />, show: isManager },
   { to: '/audit', label: 'Audit log', icon: <IconListDetails size={18} />, show: isManager },
   { to: '/tokens', label: 'API tokens', icon: <IconKey size={18} />, show: (me) => me.organisation !== null },
