@@ -9,6 +9,7 @@ import { type Database, openDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { checkAppRole } from './db/tenancy.js';
 import { createMailer } from './mail.js';
+import { loadLibraryWhereMissing } from './modules/controls/service.js';
 import { syncBuiltinFrameworks } from './modules/frameworks/library.js';
 
 export class DataDirInUse extends Error {
@@ -92,6 +93,7 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
         : MasterKey.fromFile(join(config.dataDir, 'master.key')));
     await checkMasterKey(database, keys);
     await syncBuiltinFrameworks(database);
+    await loadLibraryWhereMissing(database, (options.clock ?? systemClock).now());
     const db = database;
     return {
       config,

@@ -72,7 +72,7 @@ describe('the attest command', () => {
   it('lists every command in --help', async () => {
     const run = await attest(['--help']);
     assert.equal(run.code, 0, run.stderr);
-    for (const command of ['serve', 'init', 'demo', 'migrate', 'audit-export', 'whoami']) {
+    for (const command of ['serve', 'init', 'demo', 'migrate', 'audit-export', 'coverage', 'whoami']) {
       assert.match(run.stdout, new RegExp(`\\b${command}\\b`));
     }
   });
@@ -131,6 +131,10 @@ describe('the attest command', () => {
     assert.equal(statSync(out).mode & 0o777, 0o600);
     const twice = await attest(['--data', data, 'audit-export', '--org', 'demo']);
     assert.match(twice.stdout, /attest-cli,audit\.exported/);
+    const coverage = await attest(['--data', data, 'coverage']);
+    assert.equal(coverage.code, 0, coverage.stderr);
+    assert.match(coverage.stdout, /^000 §1\.1 +ACC-\d\d \(not started\)/m);
+    assert.match(coverage.stdout, /\nuncovered: 0\n$/);
     const unknown = await attest(['--data', data, 'audit-export', '--org', 'nope']);
     assert.match(unknown.stderr, /There is no organisation "nope"\. Known: demo\./);
   });

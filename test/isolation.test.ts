@@ -328,6 +328,13 @@ for (const engine of ENGINES) {
         .execute();
       const audit = await t.rt.database.db.selectFrom('audit_log').select('id').where('org_id', '=', a.id).execute();
       assert.ok(sessions.length >= 2 && audit.length >= 5, 'A has sessions and audit rows');
+      const control = await t.rt.database.db
+        .selectFrom('controls')
+        .select('id')
+        .where('org_id', '=', a.id)
+        .orderBy('key')
+        .limit(1)
+        .executeTakeFirstOrThrow();
 
       const aIds: Named[] = [
         { what: 'organisation id', value: a.id },
@@ -338,6 +345,7 @@ for (const engine of ENGINES) {
         { what: "member's token id", value: memberToken.json().item.id },
         ...sessions.map((s, i) => ({ what: `session id #${i + 1}`, value: s.id })),
         { what: 'security key id', value: credentialId },
+        { what: 'control id', value: control.id },
         ...audit.map((r) => ({ what: `audit row id ${r.id}`, value: String(r.id) })),
       ];
       const inviteLinks = [invited, revoked].map((r) =>

@@ -3,6 +3,7 @@ import { CLI_META } from '../context.js';
 import { loadMigrations } from '../db/migrate.js';
 import { withScope } from '../db/tenancy.js';
 import { exportAuditCsv, recordAudit } from '../modules/audit/service.js';
+import { seedCoverageOf } from '../modules/controls/service.js';
 import { seedDemo } from '../modules/demo/seed.js';
 import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
@@ -59,6 +60,19 @@ async function auditExport(rt: Runtime, args: { org?: string; from?: string; to?
     return out;
   });
   return { lines: [`Exported ${rows} audit events of ${org.name} (${org.slug}).`], file: csv };
+}
+
+async function coverage(rt: Runtime, args: { org?: string }): Promise<AdminOutput> {
+  const org = await resolveOrg(rt, args.org);
+  const { lines, uncovered } = await withScope(rt.database, { orgId: org.id }, (tx) => seedCoverageOf(tx, org.id));
+  const width = Math.max(...lines.map((l) => l.id.length));
+  const out = [`Seed coverage of ${org.name} (${org.slug}):`, ''];
+  for (const line of lines) {
+    const controls = line.controls.map((c) => `${c.key} (${c.status.replace('_', ' ')})`).join(', ');
+    out.push(`${line.id.padEnd(width)}  ${controls || 'UNCOVERED'}`);
+  }
+  out.push('', `uncovered: ${uncovered}`);
+  return uncovered > 0 ? { lines: out, error: `${uncovered} seed line(s) have no control.` } : { lines: out };
 }
 
 function parseDate(value: string, flag: string): Date {
@@ -125,6 +139,7 @@ export const ADMIN_COMMANDS = {
   demo,
   migrate: migrateCommand,
   'audit-export': auditExport,
+  coverage,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;
 
 export type AdminCommandName = keyof typeof ADMIN_COMMANDS;

@@ -97,6 +97,14 @@ program
   });
 
 program
+  .command('coverage')
+  .description('list every seed line with the controls that cover it; ends with "uncovered: N"')
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .action(async (o: { org?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'coverage', { org: o.org });
+  });
+
+program
   .command('whoami')
   .description('show who an API token acts as, on a running server')
   .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))

@@ -161,6 +161,27 @@ export interface OrgFrameworksTable {
   updated_at: DefaultedTimestamp;
 }
 
+export interface ControlsTable {
+  id: string;
+  org_id: string;
+  key: string;
+  library_key: string | null;
+  title: string;
+  description: string;
+  domain: string;
+  status: ColumnType<string, string | undefined, string>;
+  owner_user_id: string | null;
+  owner_role: ColumnType<string, string | undefined, string>;
+  seed_lines: ColumnType<string[], string[] | undefined, string[]>;
+  criteria: ColumnType<string[], string[] | undefined, string[]>;
+  checks: ColumnType<string[], string[] | undefined, string[]>;
+  evidence: ColumnType<unknown, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
@@ -177,4 +198,5 @@ export interface Schema {
   frameworks: FrameworksTable;
   framework_requirements: FrameworkRequirementsTable;
   org_frameworks: OrgFrameworksTable;
+  controls: ControlsTable;
 }

@@ -16,6 +16,7 @@ import type { AppContext } from '../context.js';
 import { newId } from '../crypto/random.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
+import { controlRoutes } from '../modules/controls/routes.js';
 import { dashboardRoutes } from '../modules/dashboard/routes.js';
 import { frameworkRoutes } from '../modules/frameworks/routes.js';
 import { meRoutes } from '../modules/me/routes.js';
@@ -114,6 +115,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(tokenRoutes(ctx));
       await api.register(dashboardRoutes(ctx));
       await api.register(frameworkRoutes(ctx));
+      await api.register(controlRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

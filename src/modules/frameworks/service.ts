@@ -3,17 +3,19 @@ import type { Actor, RequestMeta } from '../../context.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
+import { loadLibraryInto } from '../controls/service.js';
 import { auditWho } from '../tokens/service.js';
 
 export const DEFAULT_FRAMEWORK = 'soc2-2017';
 
-/** A new organisation's program starts with SOC 2, Security in scope. */
+/** A new organisation's program starts with SOC 2, Security in scope, and the control library. */
 export async function startProgram(tx: Tx, orgId: string, now: Date): Promise<void> {
   await tx
     .insertInto('org_frameworks')
     .values({ org_id: orgId, framework_id: DEFAULT_FRAMEWORK, categories: ['security'], updated_at: now })
     .onConflict((oc) => oc.columns(['org_id', 'framework_id']).doNothing())
     .execute();
+  await loadLibraryInto(tx, orgId, now);
 }
 
 export interface FrameworkCategory {
