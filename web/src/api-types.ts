@@ -163,3 +163,33 @@ export interface Requirement {
   title: string;
   inScope: boolean;
 }
+
+export type ControlStatus = 'not_started' | 'in_progress' | 'implemented' | 'not_applicable';
+
+export interface Control {
+  id: string;
+  key: string;
+  title: string;
+  description: string;
+  domain: string;
+  status: ControlStatus;
+  owner: { id: string; email: string; name: string } | null;
+  ownerRole: string;
+  seedLines: string[];
+  criteria: string[];
+  checks: { id: string; state: 'not_connected' }[];
+  evidence: { title: string; cadence: string }[];
+  version: number;
+  fromLibrary: boolean;
+  retired: boolean;
+  updatedAt: string;
+}
+
+export interface ControlPage extends Items<Control> {
+  nextCursor: string | null;
+}
+
+export interface Coverage {
+  lines: { id: string; summary: string; controls: { key: string; title: string; status: ControlStatus }[] }[];
+  uncovered: number;
+}

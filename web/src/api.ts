@@ -7,6 +7,9 @@ import type {
 import type {
   ApiToken,
   AuditPage,
+  Control,
+  ControlPage,
+  Coverage,
   Dashboard,
   Framework,
   Invitation,
@@ -223,6 +226,14 @@ export const api = {
   revokeToken: (tokenId: string) => del(`/tokens/${id(tokenId)}`),
 
   frameworks: () => get<Items<Framework>>('/frameworks'),
+  controls: (filters: Record<string, string>, cursor?: string) =>
+    get<ControlPage>(
+      `/controls?${new URLSearchParams(
+        Object.entries({ ...filters, limit: '100', cursor: cursor ?? '' }).filter(([, v]) => v !== ''),
+      )}`,
+    ),
+  control: (controlId: string) => get<Control>(`/controls/${id(controlId)}`),
+  coverage: () => get<Coverage>('/coverage'),
   requirements: (frameworkId: string) => get<Items<Requirement>>(`/frameworks/${id(frameworkId)}/requirements`),
   setFrameworkScope: (frameworkId: string, categories: string[]) =>
     put<Framework>(`/frameworks/${id(frameworkId)}/scope`, { categories }),

@@ -7,6 +7,8 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AppLayout } from './components/AppLayout';
 import { AuditPage } from './pages/Audit';
+import { ControlsPage } from './pages/Controls';
+import { CoveragePage } from './pages/Coverage';
 import { DashboardPage } from './pages/Dashboard';
 import { EnrolPage } from './pages/Enrol';
 import { FrameworksPage } from './pages/Frameworks';
@@ -45,6 +47,8 @@ function App() {
       >
         <Route index element={<DashboardPage />} />
         <Route path="frameworks" element={<FrameworksPage />} />
+        <Route path="controls" element={<ControlsPage />} />
+        <Route path="coverage" element={<CoveragePage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="tokens" element={<TokensPage />} />
