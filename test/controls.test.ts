@@ -57,3 +57,71 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`changing a control (${engine})`, () => {
+    it('keeps every version, audits the change, and refuses stale, unknown or unauthorised edits', async () => {
+      await withApp(engine, async (t) => {
+        const org = await makeOrg(t, 'edit');
+        const admin = await signIn(t, org.users.admin);
+        const list = await admin.get('/api/v1/controls?q=ACC-02');
+        const control = list.json().items[0] as { id: string; key: string; version: number };
+        assert.equal(control.version, 1);
+
+        const res = await admin.patch(`/api/v1/controls/${control.id}`, {
+          status: 'implemented',
+          ownerUserId: org.users.reviewer.id,
+          criteria: ['CC6.1', 'CC6.2', 'CC6.6'],
+          expectedVersion: 1,
+          reason: 'Okta enforces MFA for everyone',
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().version, 2);
+        assert.equal(res.json().status, 'implemented');
+        assert.equal(res.json().owner.id, org.users.reviewer.id);
+
+        const versions = (await admin.get(`/api/v1/controls/${control.id}/versions`)).json().items;
+        assert.deepEqual(
+          versions.map((v: { version: number; status: string }) => [v.version, v.status]),
+          [
+            [2, 'implemented'],
+            [1, 'not_started'],
+          ],
+        );
+        assert.equal(versions[0].changedBy, org.users.admin.email);
+        const [audit] = await rows<{ details: { changed: Record<string, unknown>; version: number } }>(
+          t,
+          "SELECT details FROM audit_log WHERE org_id = $1 AND action = 'control.updated'",
+          [org.id],
+        );
+        assert.equal(audit?.details.version, 2);
+        assert.deepEqual(Object.keys(audit?.details.changed ?? {}).sort(), ['criteria', 'owner_user_id', 'status']);
+
+        problem(
+          await admin.patch(`/api/v1/controls/${control.id}`, { status: 'in_progress', expectedVersion: 1 }),
+          409,
+          'conflict',
+        );
+        problem(
+          await admin.patch(`/api/v1/controls/${control.id}`, { criteria: ['CC99.9'] }),
+          400,
+          'validation_failed',
+        );
+        const outsider = await makeOrg(t, 'other');
+        problem(
+          await admin.patch(`/api/v1/controls/${control.id}`, { ownerUserId: outsider.users.owner.id }),
+          400,
+          'validation_failed',
+        );
+        const member = await signIn(t, org.users.member);
+        problem(await member.patch(`/api/v1/controls/${control.id}`, { status: 'in_progress' }), 403, 'forbidden');
+        const [after] = await rows<{ version: number }>(t, 'SELECT version FROM controls WHERE id = $1', [control.id]);
+        assert.equal(after?.version, 2, 'refused edits wrote nothing');
+        const app = await t.rt.database.query(
+          "SELECT has_table_privilege('attest_app', 'control_versions', 'UPDATE') AS u, has_table_privilege('attest_app', 'control_versions', 'DELETE') AS d",
+        );
+        assert.deepEqual(app.rows[0], { u: false, d: false }, 'versions cannot be rewritten');
+      });
+    });
+  });
+}

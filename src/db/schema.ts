@@ -182,6 +182,23 @@ export interface ControlsTable {
   retired_at: Timestamp | null;
 }
 
+export interface ControlVersionsTable {
+  org_id: string;
+  control_id: string;
+  version: number;
+  title: string;
+  description: string;
+  status: string;
+  owner_user_id: string | null;
+  seed_lines: string[];
+  criteria: string[];
+  checks: string[];
+  retired_at: Timestamp | null;
+  changed_by: string | null;
+  changed_at: Timestamp;
+  reason: string | null;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
@@ -199,4 +216,5 @@ export interface Schema {
   framework_requirements: FrameworkRequirementsTable;
   org_frameworks: OrgFrameworksTable;
   controls: ControlsTable;
+  control_versions: ControlVersionsTable;
 }

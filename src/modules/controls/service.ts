@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
+import type { Actor, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Database } from '../../db/connect.js';
 import { setScope, type Tx, withScope } from '../../db/tenancy.js';
-import { notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
+import { recordAudit } from '../audit/service.js';
+import { auditWho } from '../tokens/service.js';
 import { loadControlLibrary, loadSeedLines } from './library.js';
 
 export const CONTROL_STATUSES = ['not_started', 'in_progress', 'implemented', 'not_applicable'] as const;
@@ -33,6 +36,7 @@ export async function loadLibraryInto(tx: Tx, orgId: string, now: Date): Promise
     )
     .onConflict((oc) => oc.columns(['org_id', 'key']).doNothing())
     .execute();
+  await snapshot(tx, orgId, null, null, now, 'loaded from the library');
   return library.length;
 }
 
@@ -180,4 +184,159 @@ export async function seedCoverageOf(tx: Tx, orgId: string): Promise<{ lines: Co
       .map((c) => ({ key: c.key, title: c.title, status: c.status as ControlStatus })),
   }));
   return { lines, uncovered: lines.filter((l) => l.controls.length === 0).length };
+}
+
+/**
+ * Records the current state of the organisation's controls as versions: one control after a
+ * change, or (controlId null) every control that has no version yet.
+ */
+async function snapshot(
+  tx: Tx,
+  orgId: string,
+  controlId: string | null,
+  changedBy: string | null,
+  now: Date,
+  reason: string | null,
+): Promise<void> {
+  await sql`
+    INSERT INTO control_versions (org_id, control_id, version, title, description, status, owner_user_id,
+                                  seed_lines, criteria, checks, retired_at, changed_by, changed_at, reason)
+    SELECT c.org_id, c.id, c.version, c.title, c.description, c.status, c.owner_user_id, c.seed_lines,
+           c.criteria, c.checks, c.retired_at, ${changedBy}, ${now}, ${reason}
+      FROM controls c
+     WHERE c.org_id = ${orgId}
+       AND (${controlId}::uuid IS NULL OR c.id = ${controlId}::uuid)
+       AND NOT EXISTS (SELECT 1 FROM control_versions v
+                        WHERE v.org_id = c.org_id AND v.control_id = c.id AND v.version = c.version)`.execute(tx);
+}
+
+export interface ControlChange {
+  title?: string;
+  description?: string;
+  status?: ControlStatus;
+  ownerUserId?: string | null;
+  criteria?: string[];
+  /** The version the editor saw: a change on top of a newer one is refused. */
+  expectedVersion?: number;
+  reason?: string;
+}
+
+/** Applies an edit as a new version, audited with the fields that changed. */
+export async function updateControl(
+  tx: Tx,
+  actor: Actor & { orgId: string },
+  id: string,
+  change: ControlChange,
+  meta: RequestMeta,
+  now: Date,
+): Promise<ControlItem> {
+  const current = await tx
+    .selectFrom('controls')
+    .select(['id', 'key', 'title', 'description', 'status', 'owner_user_id', 'criteria', 'version', 'retired_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw notFound('This control');
+  if (current.retired_at) throw new AppError('conflict', `${current.key} is retired; it cannot be changed.`);
+  if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+    throw new AppError(
+      'conflict',
+      `${current.key} was changed by someone else (now version ${current.version}). Reload it and apply your change again.`,
+    );
+  }
+  if (change.criteria) {
+    const known = new Set((await tx.selectFrom('framework_requirements').select('ref').execute()).map((r) => r.ref));
+    const unknown = change.criteria.filter((c) => !known.has(c));
+    if (unknown.length > 0) {
+      throw new AppError('validation_failed', `No framework has the criteria ${unknown.join(', ')}.`, {
+        errors: [{ path: 'body.criteria', message: `unknown: ${unknown.join(', ')}` }],
+      });
+    }
+  }
+  if (change.ownerUserId) {
+    const member = await tx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', change.ownerUserId)
+      .executeTakeFirst();
+    if (!member) {
+      throw new AppError('validation_failed', 'The owner must be a member of this organisation.', {
+        errors: [{ path: 'body.ownerUserId', message: 'not a member' }],
+      });
+    }
+  }
+  const next = {
+    title: change.title ?? current.title,
+    description: change.description ?? current.description,
+    status: change.status ?? current.status,
+    owner_user_id: change.ownerUserId === undefined ? current.owner_user_id : change.ownerUserId,
+    criteria: change.criteria ? [...new Set(change.criteria)].sort() : current.criteria,
+  };
+  const changed = Object.fromEntries(
+    Object.entries(next)
+      .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof next]))
+      .map(([k, v]) => [k, { from: current[k as keyof typeof next], to: v }]),
+  );
+  if (Object.keys(changed).length === 0) return getControl(tx, id);
+  await tx
+    .updateTable('controls')
+    .set({ ...next, version: current.version + 1, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+  await snapshot(tx, actor.orgId, id, actor.userId, now, change.reason ?? null);
+  await recordAudit(tx, actor.orgId, auditWho(actor), meta, now, {
+    action: 'control.updated',
+    targetType: 'control',
+    targetId: id,
+    details: { key: current.key, version: current.version + 1, changed, reason: change.reason ?? null },
+  });
+  return getControl(tx, id);
+}
+
+export interface ControlVersionItem {
+  version: number;
+  title: string;
+  description: string;
+  status: string;
+  ownerUserId: string | null;
+  criteria: string[];
+  retired: boolean;
+  changedBy: string | null;
+  changedAt: string;
+  reason: string | null;
+}
+
+export async function controlVersions(tx: Tx, id: string): Promise<ControlVersionItem[]> {
+  await getControl(tx, id);
+  const rows = await tx
+    .selectFrom('control_versions as v')
+    .leftJoin('users as u', 'u.id', 'v.changed_by')
+    .select([
+      'v.version',
+      'v.title',
+      'v.description',
+      'v.status',
+      'v.owner_user_id',
+      'v.criteria',
+      'v.retired_at',
+      'v.changed_at',
+      'v.reason',
+      'u.email',
+    ])
+    .where('v.control_id', '=', id)
+    .orderBy('v.version', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    ownerUserId: r.owner_user_id,
+    criteria: r.criteria,
+    retired: r.retired_at !== null,
+    changedBy: r.email,
+    changedAt: r.changed_at.toISOString(),
+    reason: r.reason,
+  }));
 }
