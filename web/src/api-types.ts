@@ -193,3 +193,13 @@ export interface Coverage {
   lines: { id: string; summary: string; controls: { key: string; title: string; status: ControlStatus }[] }[];
   uncovered: number;
 }
+
+export interface ControlVersion {
+  version: number;
+  title: string;
+  status: ControlStatus;
+  criteria: string[];
+  changedBy: string | null;
+  changedAt: string;
+  reason: string | null;
+}

@@ -9,6 +9,7 @@ import type {
   AuditPage,
   Control,
   ControlPage,
+  ControlVersion,
   Coverage,
   Dashboard,
   Framework,
@@ -233,6 +234,9 @@ export const api = {
       )}`,
     ),
   control: (controlId: string) => get<Control>(`/controls/${id(controlId)}`),
+  updateControl: (controlId: string, body: { status?: string; expectedVersion?: number; reason?: string }) =>
+    patch<Control>(`/controls/${id(controlId)}`, body),
+  controlVersions: (controlId: string) => get<Items<ControlVersion>>(`/controls/${id(controlId)}/versions`),
   coverage: () => get<Coverage>('/coverage'),
   requirements: (frameworkId: string) => get<Items<Requirement>>(`/frameworks/${id(frameworkId)}/requirements`),
   setFrameworkScope: (frameworkId: string, categories: string[]) =>

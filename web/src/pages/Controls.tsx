@@ -1,8 +1,11 @@
 import { Badge, Button, Card, Drawer, Group, List, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api, type Control, type ControlPage, type ControlStatus } from '../api';
+import { api, type Control, type ControlPage, type ControlStatus, errorMessage } from '../api';
 import { Loaded } from '../components/PageStatus';
+import { formatDateTime } from '../format';
+import { isManager, useSession } from '../session';
 import { useApi } from '../useApi';
 
 export const STATUS_LABEL: Record<ControlStatus, { label: string; color: string }> = {
@@ -162,18 +165,61 @@ export function ControlsPage() {
         size="lg"
         title={open ? `${open.key} · ${open.title}` : ''}
       >
-        {open && <ControlDetail control={open} />}
+        {open && (
+          <ControlDetail
+            key={open.id}
+            control={open}
+            onChange={() => {
+              setMore(null);
+              void controls.reload();
+            }}
+          />
+        )}
       </Drawer>
     </Stack>
   );
 }
 
-function ControlDetail({ control }: { control: Control }) {
+function ControlDetail({ control: initial, onChange }: { control: Control; onChange: (c: Control) => void }) {
+  const { me } = useSession();
+  const [control, setControl] = useState(initial);
+  const [saving, setSaving] = useState(false);
+  const versions = useApi(() => api.controlVersions(control.id), `${control.id}:${control.version}`);
+
+  const setStatus = async (status: string | null) => {
+    if (!status || status === control.status) return;
+    setSaving(true);
+    try {
+      const updated = await api.updateControl(control.id, { status, expectedVersion: control.version });
+      setControl(updated);
+      onChange(updated);
+      notifications.show({
+        color: 'teal',
+        message: `${updated.key} is now ${STATUS_LABEL[updated.status].label.toLowerCase()}.`,
+      });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(error) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
   return (
     <Stack gap="md">
-      <Badge color={STATUS_LABEL[control.status].color} variant="light">
-        {STATUS_LABEL[control.status].label}
-      </Badge>
+      {isManager(me) ? (
+        <Select
+          label="Implementation status"
+          data={Object.entries(STATUS_LABEL).map(([value, s]) => ({ value, label: s.label }))}
+          value={control.status}
+          onChange={(v) => void setStatus(v)}
+          disabled={saving}
+          allowDeselect={false}
+        />
+      ) : (
+        <Badge color={STATUS_LABEL[control.status].color} variant="light">
+          {STATUS_LABEL[control.status].label}
+        </Badge>
+      )}
       <Text style={{ whiteSpace: 'pre-wrap' }}>{control.description}</Text>
       <Text size="sm">
         <b>Owner:</b>{' '}
@@ -221,6 +267,24 @@ function ControlDetail({ control }: { control: Control }) {
             ))}
           </Group>
         )}
+      </div>
+      <div>
+        <Text size="sm" fw={700}>
+          History
+        </Text>
+        <Loaded state={versions}>
+          {({ items }) => (
+            <List size="sm">
+              {items.map((v) => (
+                <List.Item key={v.version}>
+                  Version {v.version}: {STATUS_LABEL[v.status].label}, {formatDateTime(v.changedAt)}
+                  {v.changedBy ? ` by ${v.changedBy}` : ''}
+                  {v.reason ? ` (${v.reason})` : ''}
+                </List.Item>
+              ))}
+            </List>
+          )}
+        </Loaded>
       </div>
     </Stack>
   );
