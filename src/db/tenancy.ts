@@ -28,10 +28,20 @@ export function withScope<T>(database: Database, scope: Scope, fn: (tx: Tx) => P
   });
 }
 
-/** Changes the organisation (and user) within the current transaction. */
+/**
+ * Changes the organisation and/or user within the current transaction; a key left out keeps
+ * its value (pass null to clear it).
+ */
 export async function setScope(tx: Tx, scope: Scope): Promise<void> {
-  await sql`SELECT set_config('app.org_id', ${scope.orgId ?? ''}, true),
-                   set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(tx);
+  const org = 'orgId' in scope ? sql`set_config('app.org_id', ${scope.orgId ?? ''}, true)` : sql`NULL`;
+  const user = 'userId' in scope ? sql`set_config('app.user_id', ${scope.userId ?? ''}, true)` : sql`NULL`;
+  await sql`SELECT ${org}, ${user}`.execute(tx);
+}
+
+/** The organisation set for the current transaction, or null. */
+export async function currentOrg(tx: Tx): Promise<string | null> {
+  const { rows } = await sql<{ org: string | null }>`SELECT app_current_org() AS org`.execute(tx);
+  return rows[0]?.org ?? null;
 }
 
 export class AppRoleMisconfigured extends Error {}

@@ -180,9 +180,9 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const auditCsvHeader = () => `${CSV_COLUMNS.join(',')}\r\n`;
+const auditCsvHeader = () => `${CSV_COLUMNS.join(',')}\r\n`;
 
-export const auditCsvRows = (items: AuditItem[]) =>
+const auditCsvRows = (items: AuditItem[]) =>
   items.map((item) => `${CSV_COLUMNS.map((c) => csvCell(item[c])).join(',')}\r\n`).join('');
 
 /** The whole (filtered) log as CSV, read in pages of 1000 rows. */

@@ -1,6 +1,6 @@
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { SessionStage } from '../../db/schema.js';
-import { setScope, type Tx, withScope } from '../../db/tenancy.js';
+import { currentOrg, setScope, type Tx, withScope } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
 import { type AuditEntry, recordAudit, recordSystemAudit } from '../audit/service.js';
 import { type MembershipSummary, membershipsOf } from '../orgs/service.js';
@@ -24,11 +24,13 @@ export async function auditForUser(
   entry: AuditEntry,
 ): Promise<void> {
   const user = { id: 'id' in who ? who.id : who.userId, email: who.email };
+  const before = await currentOrg(tx);
   for (const m of memberships) {
-    await setScope(tx, { orgId: m.id, userId: user.id });
+    await setScope(tx, { orgId: m.id });
     await recordAudit(tx, m.id, { userId: user.id, label: user.email }, meta, now, entry);
   }
-  await setScope(tx, { userId: user.id });
+  // The caller's transaction goes on in the organisation it had.
+  await setScope(tx, { orgId: before });
 }
 
 /** The stage a user reaches once the password is right. */

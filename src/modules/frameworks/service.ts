@@ -37,20 +37,22 @@ export interface FrameworkItem {
 }
 
 /** Every framework, with this organisation's scope and the number of criteria in it. */
-export async function listFrameworks(tx: Tx): Promise<FrameworkItem[]> {
-  const frameworks = await tx
+export async function listFrameworks(tx: Tx, onlyId?: string): Promise<FrameworkItem[]> {
+  let query = tx
     .selectFrom('frameworks as f')
     .leftJoin('org_frameworks as o', (j) =>
       j.onRef('o.framework_id', '=', 'f.id').on('o.org_id', '=', sql<string>`app_current_org()`),
     )
     .select(['f.id', 'f.name', 'f.version', 'f.description', 'f.categories', 'o.categories as scope'])
-    .orderBy('f.name')
-    .execute();
-  const counts = await tx
+    .orderBy('f.name');
+  if (onlyId) query = query.where('f.id', '=', onlyId);
+  const frameworks = await query.execute();
+  let countQuery = tx
     .selectFrom('framework_requirements')
     .select(['framework_id', 'category', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy(['framework_id', 'category'])
-    .execute();
+    .groupBy(['framework_id', 'category']);
+  if (onlyId) countQuery = countQuery.where('framework_id', '=', onlyId);
+  const counts = await countQuery.execute();
   return frameworks.map((f) => {
     const scope = new Set(f.scope ?? []);
     const categories = f.categories.map((c) => ({
@@ -73,6 +75,13 @@ export async function listFrameworks(tx: Tx): Promise<FrameworkItem[]> {
   });
 }
 
+/** One framework with this organisation's scope; not found when it does not exist. */
+async function findFramework(tx: Tx, id: string): Promise<FrameworkItem> {
+  const [framework] = await listFrameworks(tx, id);
+  if (!framework) throw notFound('This framework');
+  return framework;
+}
+
 export interface RequirementItem {
   ref: string;
   category: string;
@@ -86,8 +95,7 @@ export async function listRequirements(
   frameworkId: string,
   filter: { category?: string; inScope?: boolean; q?: string },
 ): Promise<RequirementItem[]> {
-  const framework = (await listFrameworks(tx)).find((f) => f.id === frameworkId);
-  if (!framework) throw notFound('This framework');
+  const framework = await findFramework(tx, frameworkId);
   const scope = new Set(framework.categories.filter((c) => c.inScope).map((c) => c.id));
   let q = tx
     .selectFrom('framework_requirements')
@@ -119,8 +127,7 @@ export async function setFrameworkScope(
   meta: RequestMeta,
   now: Date,
 ): Promise<FrameworkItem> {
-  const framework = (await listFrameworks(tx)).find((f) => f.id === frameworkId);
-  if (!framework) throw notFound('This framework');
+  const framework = await findFramework(tx, frameworkId);
   const known = new Set(framework.categories.map((c) => c.id));
   const unknown = categories.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -155,7 +162,5 @@ export async function setFrameworkScope(
     targetId: frameworkId,
     details: { from: before, to: ordered },
   });
-  const updated = (await listFrameworks(tx)).find((f) => f.id === frameworkId);
-  if (!updated) throw notFound('This framework');
-  return updated;
+  return findFramework(tx, frameworkId);
 }

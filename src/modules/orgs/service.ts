@@ -75,15 +75,7 @@ export async function identityOf(tx: Tx, userId: string, now: Date): Promise<Ide
 /** The organisations a user belongs to now (expired auditor access excluded). */
 export async function membershipsOf(tx: Tx, userId: string, now: Date): Promise<MembershipSummary[]> {
   await setScope(tx, { userId });
-  const rows = await tx
-    .selectFrom('memberships as m')
-    .innerJoin('organizations as o', 'o.id', 'm.org_id')
-    .select(['o.id', 'o.slug', 'o.name', 'm.role'])
-    .where('m.user_id', '=', userId)
-    .where((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)]))
-    .orderBy('o.name')
-    .execute();
-  return rows;
+  return (await identityOf(tx, userId, now))?.memberships ?? [];
 }
 
 /**

@@ -4,7 +4,7 @@ import { safeEqual } from '../../crypto/random.js';
 import type { Role, SessionStage } from '../../db/schema.js';
 import { type Tx, withScope } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
-import { authenticate, SESSION_COOKIES } from '../../modules/auth/authenticate.js';
+import { authenticate } from '../../modules/auth/authenticate.js';
 import type { SessionRow } from '../../modules/auth/sessions.js';
 import type { Identity } from '../../modules/orgs/service.js';
 
@@ -147,5 +147,3 @@ function checkOrigin(request: FastifyRequest, ctx: AppContext): void {
     throw new AppError('csrf_failed', 'This request came from another site and was refused.');
   }
 }
-
-export { SESSION_COOKIES };
