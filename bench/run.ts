@@ -20,6 +20,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { dropTemplate, type Engine } from '../test/helpers/db.js';
 import { type LoadOptions, type LoadResult, type LoadRun, runLoad } from './load.js';
+import { benchProgram, PROGRAM } from './program.js';
 import { type BenchServer, fetchMe, makeOwner, signIn, startServer } from './setup.js';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -150,6 +151,7 @@ interface Prepared {
   server: BenchServer;
   cookie: string;
   me: Record<string, unknown>;
+  orgId: string;
 }
 
 async function prepare(engine: Engine): Promise<Prepared> {
@@ -159,7 +161,7 @@ async function prepare(engine: Engine): Promise<Prepared> {
   const user = await makeOwner(server.rt);
   const { cookie, me } = await signIn(server.baseUrl, user);
   progress(`${engine}: signed in as ${user.email} (MFA) on ${server.baseUrl}`);
-  return { server, cookie, me };
+  return { server, cookie, me, orgId: user.orgId };
 }
 
 async function measure(engine: Engine, prepared: Prepared, baseline: Baseline | null) {
@@ -192,6 +194,21 @@ async function measure(engine: Engine, prepared: Prepared, baseline: Baseline | 
   };
 }
 
+/** The dashboard and coverage latency on a large program (see bench/program.ts). */
+async function measureProgram(engine: Engine, prepared: Prepared) {
+  try {
+    progress(`${engine}: seeding ${PROGRAM.controls} controls and ${PROGRAM.checkResults} check results`);
+    const result = await benchProgram(engine, prepared.server, prepared.orgId, prepared.cookie);
+    progress(
+      `${engine}: dashboard p95 ${result.dashboard.p95_ms} ms, coverage p95 ${result.coverage.p95_ms} ms, /me p95 ${result.baseline.p95_ms} ms${result.valid ? '' : ' — NOT VALID'}`,
+    );
+    return result;
+  } catch (error) {
+    progress(`${engine}: program benchmark failed: ${String(error)}`);
+    return { engine, valid: false, error: String(error) };
+  }
+}
+
 async function closeServer(prepared: Prepared): Promise<void> {
   const i = cleanups.indexOf(prepared.server.close);
   if (i >= 0) cleanups.splice(i, 1);
@@ -216,6 +233,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = round(loadavg()[0] ?? 0);
   const results: Record<string, unknown>[] = [];
+  const program: Record<string, unknown>[] = [];
   const notes: string[] = [
     `autocannon runs in a child process: ${CONNECTIONS} connections, pipelining 1, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; rps = answers / measured seconds; p50/p99 from per-response timings of 2xx answers.`,
     `The API rate limit (600 requests/min per client address) is kept; the servers run with trustProxy on and requests cycle through ${CLIENT_ADDRESSES} X-Forwarded-For addresses (the baseline gets the same requests).`,
@@ -229,6 +247,7 @@ async function main(): Promise<number> {
     try {
       baseline = await runBaseline(prepared.me, prepared.cookie);
       results.push(await measure('pglite', prepared, baseline));
+      program.push(await measureProgram('pglite', prepared));
     } finally {
       await closeServer(prepared);
     }
@@ -252,6 +271,7 @@ async function main(): Promise<number> {
       try {
         if (!baseline) baseline = await runBaseline(prepared.me, prepared.cookie);
         results.push({ ...(await measure('postgres', prepared, baseline)), database_url: shownUrl });
+        program.push(await measureProgram('postgres', prepared));
       } finally {
         await closeServer(prepared);
       }
@@ -290,6 +310,18 @@ async function main(): Promise<number> {
         results,
         valid: Boolean(baseline?.valid) && results.every((r) => r.skipped === true || r.valid === true),
         notes,
+      },
+      {
+        name: `Readiness dashboard and seed coverage: ${PROGRAM.controls} controls, 61 criteria in scope, ${PROGRAM.checkResults} historical check results, ${PROGRAM.trendDays} days of trend`,
+        unit: 'ms per request (sequential)',
+        baseline: 'GET /api/v1/me on the same server, same session, measured the same way',
+        target_p95_ms: 100,
+        results: program,
+        valid: program.every((r) => r.valid === true),
+        notes: [
+          'Each path: 10 warm-up requests then 100 timed one after another over HTTP (fetch), so a figure is what one person waits for; p95_ratio_to_baseline = p95 / p95 of GET /api/v1/me.',
+          'dashboard = GET /api/v1/readiness (every adopted framework, control health, attention list, 90-day trend); coverage = GET /api/v1/coverage; criteria = GET /api/v1/readiness/soc2-2017.',
+        ],
       },
     ],
   };

@@ -11,6 +11,8 @@ import { checkAppRole } from './db/tenancy.js';
 import { createMailer } from './mail.js';
 import { loadLibraryWhereMissing } from './modules/controls/service.js';
 import { syncBuiltinFrameworks } from './modules/frameworks/library.js';
+import { loadPoliciesWhereMissing } from './modules/policies/load.js';
+import { createTasksWhereMissing } from './modules/tasks/service.js';
 
 export class DataDirInUse extends Error {
   constructor(
@@ -94,6 +96,8 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
     await checkMasterKey(database, keys);
     await syncBuiltinFrameworks(database);
     await loadLibraryWhereMissing(database, (options.clock ?? systemClock).now());
+    await loadPoliciesWhereMissing(database, (options.clock ?? systemClock).now());
+    await createTasksWhereMissing(database, (options.clock ?? systemClock).now());
     const db = database;
     return {
       config,

@@ -18,8 +18,6 @@ import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
  * have org_id (and so fall under the checks below) or be added here on purpose.
  */
 const INSTANCE_WIDE = [
-  'framework_requirements',
-  'frameworks',
   'instance_settings',
   'login_throttle',
   'organizations',
@@ -30,6 +28,12 @@ const INSTANCE_WIDE = [
   'users',
   'webauthn_credentials',
 ];
+
+/**
+ * Tables holding built-in rows (owner_org_id NULL, everyone's) and rows one organisation
+ * imported (owner_org_id set, its own): checked on their own below.
+ */
+const BUILTIN_OR_OWNED = ['framework_requirements', 'frameworks'];
 
 interface TableRow {
   name: string;
@@ -139,6 +143,54 @@ for (const engine of ENGINES) {
         assert.equal(inv.statusCode, 201, inv.body);
         const tok = await owner.post('/api/v1/tokens', { name: 'catalogue', scopes: SCOPE_NAMES });
         assert.equal(tok.statusCode, 201, tok.body);
+        // Rows the capabilities write later (reminders, check evaluations), seeded directly.
+        await database.query(
+          `INSERT INTO notifications (id, org_id, user_id, kind, title, created_at)
+           VALUES (gen_random_uuid(), $1, $2, 'catalogue', 'A notice', now())`,
+          [org.id, org.users.member.id],
+        );
+        await database.query(
+          `INSERT INTO check_results (id, org_id, check_id, resource, outcome, observed_at)
+           VALUES (gen_random_uuid(), $1, 'catalogue.check', 'resource-1', 'pass', now())`,
+          [org.id],
+        );
+        // A file that completed one of the evidence tasks organisation creation opened.
+        await database.query(
+          `INSERT INTO task_files (id, org_id, task_id, name, content_type, size, sha256, sealed, uploaded_at)
+           SELECT gen_random_uuid(), org_id, id, 'evidence.txt', 'text/plain', 1, 'catalogue', '\\x01'::bytea, now()
+             FROM evidence_tasks WHERE org_id = $1 LIMIT 1`,
+          [org.id],
+        );
+        // A published policy version and a member's acceptance (the policies come with the organisation).
+        await database.query(
+          `INSERT INTO policy_versions (org_id, policy_id, version, title, body, source, variables, material,
+                                        change_summary, published_at)
+           SELECT org_id, id, 1, title, body, body, '{}', true, 'First version.', now()
+             FROM policies WHERE org_id = $1 AND key = 'encryption'`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO policy_acceptances (org_id, policy_id, version, user_id, accepted_at)
+           SELECT org_id, policy_id, 1, $2, now() FROM policy_versions WHERE org_id = $1`,
+          [org.id, org.users.member.id],
+        );
+        // A framework each organisation imported, under the same id (ids are unique per organisation).
+        await database.query(
+          `INSERT INTO frameworks (id, name, version, categories, source, owner_org_id, oscal_uuid, oscal_model)
+           VALUES ('catalogue-import', 'Imported', '1', '[]', 'oscal', $1, gen_random_uuid(), 'catalog')`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO framework_requirements (framework_id, owner_org_id, ref, category, grouping, title, sort)
+           VALUES ('catalogue-import', $1, 'x-1', 'x', 'X', 'One', 0), ('catalogue-import', $1, 'x-1.1', 'x', 'X', 'Two', 1)`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO readiness_snapshots (org_id, framework_id, day, controls, implemented, passing, failing, overdue,
+                                            requirements, requirements_met, taken_at)
+           VALUES ($1, 'soc2-2017', current_date, 1, 1, 1, 0, 0, 1, 1, now())`,
+          [org.id],
+        );
       }
       tables = await publicTables(database);
       orgTables = tables.filter((r) => r.has_org_id).map((r) => r.name);
@@ -153,7 +205,9 @@ for (const engine of ENGINES) {
       for (const expected of ['memberships', 'invitations', 'api_tokens', 'audit_log']) {
         assert.ok(orgTables.includes(expected), `${expected} has org_id`);
       }
-      const unknown = tables.filter((r) => !r.has_org_id && !INSTANCE_WIDE.includes(r.name)).map((r) => r.name);
+      const unknown = tables
+        .filter((r) => !r.has_org_id && !INSTANCE_WIDE.includes(r.name) && !BUILTIN_OR_OWNED.includes(r.name))
+        .map((r) => r.name);
       assert.deepEqual(unknown, [], 'a table without org_id: give it org_id and RLS, or list it as instance-wide');
     });
 
@@ -272,6 +326,73 @@ for (const engine of ENGINES) {
             .execute(),
         ),
         rlsRefusal('organizations'),
+      );
+    });
+
+    it('shows built-in frameworks to everyone, an imported one only to its organisation, which alone may write it', async () => {
+      const b = String(
+        (await database.query('SELECT id FROM organizations WHERE id <> $1 LIMIT 1', [a.id])).rows[0]?.id,
+      );
+      for (const name of BUILTIN_OR_OWNED) {
+        const row = tables.find((r) => r.name === name);
+        assert.ok(row?.relrowsecurity && row.relforcerowsecurity, `${name}: row-level security enabled and forced`);
+        const tenant = (await policiesOf(database, name)).find((p) => !p.polpermissive && p.polcmd === '*');
+        assert.ok(tenant, `${name}: a restrictive policy for every command`);
+        assert.match(tenant.using_expr ?? '', /owner_org_id IS NULL\) OR \(owner_org_id = app_current_org\(\)/);
+        assert.equal(tenant.check_expr, '(owner_org_id = app_current_org())', `${name}: writes only as its own`);
+
+        const builtin = await count(database, `SELECT count(*)::int AS n FROM "${name}" WHERE owner_org_id IS NULL`);
+        const own = await count(database, `SELECT count(*)::int AS n FROM "${name}" WHERE owner_org_id = $1`, [a.id]);
+        const total = await count(database, `SELECT count(*)::int AS n FROM "${name}"`);
+        assert.ok(builtin > 0 && own > 0 && builtin + own < total, `${name}: built-in rows, A's rows and B's rows`);
+        assert.equal(await countAsApp(database, {}, name), builtin, `${name}: no organisation set, built-in rows only`);
+        assert.equal(await countAsApp(database, { orgId: a.id }, name), builtin + own, `${name}: built-in and A's own`);
+
+        const of = async (where: string, params: unknown[] = []) =>
+          (await database.query(`SELECT row_to_json(x) AS r FROM "${name}" x WHERE ${where} LIMIT 1`, params)).rows[0]
+            ?.r as Record<string, unknown>;
+        const aRow = await of('owner_org_id = $1', [a.id]);
+        await assert.rejects(insertCopyAsApp(database, {}, name, aRow), rlsRefusal(name), `${name}: A's row, none set`);
+        await assert.rejects(
+          insertCopyAsApp(database, { orgId: b }, name, aRow),
+          rlsRefusal(name),
+          `${name}: A's row as B`,
+        );
+        const builtinRow = await of('owner_org_id IS NULL');
+        await assert.rejects(
+          insertCopyAsApp(database, { orgId: a.id }, name, { ...builtinRow, framework_id: 'sneaky', id: 'sneaky' }),
+          rlsRefusal(name),
+          `${name}: a built-in row written by the app role`,
+        );
+      }
+      // Neither B nor A can change or remove what is not its own: those rows are out of reach.
+      const touched = async (orgId: string, statement: ReturnType<typeof sql>) =>
+        withScope(database, { orgId }, async (tx) => (await statement.execute(tx)).rows.length);
+      const attempts = [
+        { orgId: b, statement: sql`UPDATE frameworks SET name = 'taken' WHERE owner_org_id = ${a.id} RETURNING 1` },
+        { orgId: b, statement: sql`DELETE FROM framework_requirements WHERE owner_org_id = ${a.id} RETURNING 1` },
+        { orgId: a.id, statement: sql`UPDATE frameworks SET name = 'taken' WHERE owner_org_id IS NULL RETURNING 1` },
+        { orgId: a.id, statement: sql`DELETE FROM framework_requirements WHERE owner_org_id IS NULL RETURNING 1` },
+      ];
+      for (const { orgId, statement } of attempts) assert.equal(await touched(orgId, statement), 0);
+      // Nobody may move a framework to another organisation, or off to the built-in ones.
+      await assert.rejects(
+        touched(a.id, sql`UPDATE frameworks SET owner_org_id = NULL WHERE owner_org_id = ${a.id} RETURNING 1`),
+        permissionDenied,
+      );
+      assert.equal(await count(database, `SELECT count(*)::int AS n FROM frameworks WHERE name = 'taken'`), 0);
+      assert.equal(
+        await countAsApp(database, { orgId: a.id }, 'framework_requirements'),
+        await count(
+          database,
+          'SELECT count(*)::int AS n FROM framework_requirements WHERE owner_org_id IS NULL OR owner_org_id = $1',
+          [a.id],
+        ),
+      );
+      // A's own rows are A's to change.
+      assert.equal(
+        await touched(a.id, sql`UPDATE frameworks SET name = 'Renamed' WHERE owner_org_id = ${a.id} RETURNING 1`),
+        1,
       );
     });
 

@@ -7,6 +7,7 @@ import { seedCoverageOf } from '../modules/controls/service.js';
 import { seedDemo } from '../modules/demo/seed.js';
 import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
+import { type FrameworkImportArgs, frameworkImportCommand, oscalExportCommand } from '../modules/oscal/cli.js';
 import type { Runtime } from '../runtime.js';
 
 /**
@@ -64,11 +65,13 @@ async function auditExport(rt: Runtime, args: { org?: string; from?: string; to?
 
 async function coverage(rt: Runtime, args: { org?: string }): Promise<AdminOutput> {
   const org = await resolveOrg(rt, args.org);
-  const { lines, uncovered } = await withScope(rt.database, { orgId: org.id }, (tx) => seedCoverageOf(tx, org.id));
+  const { lines, uncovered } = await withScope(rt.database, { orgId: org.id }, (tx) =>
+    seedCoverageOf(tx, org.id, rt.clock.now()),
+  );
   const width = Math.max(...lines.map((l) => l.id.length));
   const out = [`Seed coverage of ${org.name} (${org.slug}):`, ''];
   for (const line of lines) {
-    const controls = line.controls.map((c) => `${c.key} (${c.status.replace('_', ' ')})`).join(', ');
+    const controls = line.controls.map((c) => `${c.key} (${c.health.replace('_', ' ')})`).join(', ');
     out.push(`${line.id.padEnd(width)}  ${controls || 'UNCOVERED'}`);
   }
   out.push('', `uncovered: ${uncovered}`);
@@ -134,10 +137,21 @@ async function migrateCommand(_rt: Runtime): Promise<AdminOutput> {
   };
 }
 
+async function frameworkImport(rt: Runtime, args: FrameworkImportArgs): Promise<AdminOutput> {
+  return { lines: [await frameworkImportCommand(rt, await resolveOrg(rt, args.org), args)] };
+}
+
+async function oscalExport(rt: Runtime, args: { kind: string; org?: string }): Promise<AdminOutput> {
+  const { line, file } = await oscalExportCommand(rt, await resolveOrg(rt, args.org), args.kind);
+  return { lines: [line], file };
+}
+
 export const ADMIN_COMMANDS = {
   init,
   demo,
   migrate: migrateCommand,
+  'framework-import': frameworkImport,
+  'oscal-export': oscalExport,
   'audit-export': auditExport,
   coverage,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;

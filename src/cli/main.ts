@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config.js';
 import { readPassword } from './password.js';
@@ -102,6 +103,44 @@ program
   .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
   .action(async (o: { org?: string }) => {
     await runAdmin(loadConfig(overrides()), 'coverage', { org: o.org });
+  });
+
+const readInput = (file: string, what: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read ${what} ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+};
+
+program
+  .command('framework')
+  .description('frameworks of an organisation')
+  .command('import')
+  .description('import an OSCAL catalog, or a profile (with --catalog), as a framework of the organisation')
+  .argument('<file>', 'OSCAL catalog or profile, JSON')
+  .option('--catalog <file>', "the profile's catalog, when it is not imported into the organisation yet")
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .action(async (file: string, o: { catalog?: string; org?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'framework-import', {
+      org: o.org,
+      file,
+      text: readInput(file, 'the file'),
+      catalogFile: o.catalog,
+      catalogText: o.catalog === undefined ? undefined : readInput(o.catalog, 'the catalog'),
+    });
+  });
+
+program
+  .command('oscal')
+  .description('OSCAL documents of an organisation')
+  .command('export')
+  .description('write the SOC 2 catalog, the component definition or the system security plan as OSCAL JSON')
+  .argument('<kind>', 'catalog, component-definition or ssp')
+  .option('--out <file>', 'write to this file (mode 0600) instead of standard output')
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .action(async (kind: string, o: { out?: string; org?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'oscal-export', { kind, org: o.org }, o.out);
   });
 
 program

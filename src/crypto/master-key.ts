@@ -60,4 +60,28 @@ export class MasterKey {
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
+
+  /**
+   * AES-256-GCM for binary data (uploaded files): `0x01 ‖ iv (12) ‖ tag (16) ‖ ciphertext`, with
+   * `context` (e.g. "task-file:<org id>:<task id>") bound as associated data, so a sealed file
+   * moved to another record or organisation no longer opens.
+   */
+  sealBytes(plaintext: Uint8Array, context: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([Buffer.from([SEALED_BYTES_V1]), iv, cipher.getAuthTag(), body]);
+  }
+
+  openBytes(sealed: Uint8Array, context: string): Buffer {
+    const data = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    if (data.length < 29 || data[0] !== SEALED_BYTES_V1) throw new Error('Unknown sealed bytes format');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(1, 13));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(data.subarray(13, 29));
+    return Buffer.concat([decipher.update(data.subarray(29)), decipher.final()]);
+  }
 }
+
+const SEALED_BYTES_V1 = 0x01;

@@ -141,8 +141,13 @@ export interface FrameworksTable {
   version: string;
   description: string;
   categories: ColumnType<{ id: string; name: string; required: boolean }[], string, string>;
-  source: 'builtin';
+  source: 'builtin' | 'oscal';
   updated_at: DefaultedTimestamp;
+  /** NULL for a built-in framework; the organisation that imported it otherwise. */
+  owner_org_id: string | null;
+  oscal_uuid: string | null;
+  oscal_model: 'catalog' | 'profile' | null;
+  revision: ColumnType<number, number | undefined, number>;
 }
 
 export interface FrameworkRequirementsTable {
@@ -152,6 +157,8 @@ export interface FrameworkRequirementsTable {
   grouping: string;
   title: string;
   sort: number;
+  owner_org_id: string | null;
+  parent_ref: string | null;
 }
 
 export interface OrgFrameworksTable {
@@ -180,6 +187,7 @@ export interface ControlsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   retired_at: Timestamp | null;
+  policies: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ControlVersionsTable {
@@ -193,10 +201,152 @@ export interface ControlVersionsTable {
   seed_lines: string[];
   criteria: string[];
   checks: string[];
+  policies: ColumnType<string[], string[] | undefined, string[]>;
   retired_at: Timestamp | null;
   changed_by: string | null;
   changed_at: Timestamp;
   reason: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  link: string | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface CheckResultsTable {
+  id: string;
+  org_id: string;
+  check_id: string;
+  resource: string;
+  outcome: 'pass' | 'fail' | 'not_applicable';
+  reason: ColumnType<string, string | undefined, string>;
+  observed_at: Timestamp;
+  superseded_at: Timestamp | null;
+}
+
+export interface ReadinessSnapshotsTable {
+  org_id: string;
+  framework_id: string;
+  day: ColumnType<string, string, string>;
+  controls: number;
+  implemented: number;
+  passing: number;
+  failing: number;
+  overdue: number;
+  requirements: number;
+  requirements_met: number;
+  taken_at: Timestamp;
+}
+
+// Evidence tasks (0007_evidence_tasks.sql)
+export type TaskCadence = 'once' | 'monthly' | 'quarterly' | 'yearly';
+export type TaskStatus = 'open' | 'completed' | 'cancelled';
+export type TaskCompletionKind = 'link' | 'note' | 'file';
+
+export interface EvidenceTasksTable {
+  id: string;
+  org_id: string;
+  control_id: string;
+  series_id: string;
+  series_anchor_at: Timestamp;
+  series_seq: ColumnType<number, number | undefined, number>;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  cadence: TaskCadence;
+  assignee_user_id: string | null;
+  due_at: Timestamp;
+  status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  completion_kind: TaskCompletionKind | null;
+  link_url: string | null;
+  note: string | null;
+  reminded_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TaskFilesTable {
+  id: string;
+  org_id: string;
+  task_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  sealed: Uint8Array;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+}
+
+// Policies (0006_policies.sql)
+export type PolicyStatus = 'draft' | 'in_review' | 'approved' | 'published';
+
+export interface PolicySettingsTable {
+  org_id: string;
+  variables: ColumnType<Record<string, string>, string | undefined, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface PoliciesTable {
+  id: string;
+  org_id: string;
+  key: string;
+  template_key: string | null;
+  template_hash: string | null;
+  title: string;
+  summary: ColumnType<string, string | undefined, string>;
+  status: ColumnType<PolicyStatus, PolicyStatus | undefined, PolicyStatus>;
+  body: string;
+  material: ColumnType<boolean, boolean | undefined, boolean>;
+  change_summary: ColumnType<string, string | undefined, string>;
+  owner_user_id: string | null;
+  reviewer_user_id: string | null;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  review_comment: string | null;
+  published_version: number | null;
+  material_version: number | null;
+  lock_version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PolicyVersionsTable {
+  org_id: string;
+  policy_id: string;
+  version: number;
+  title: string;
+  body: string;
+  source: string;
+  variables: ColumnType<Record<string, string>, string, string>;
+  material: boolean;
+  change_summary: string;
+  submitted_by: string | null;
+  approved_by: string | null;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+
+export interface PolicyAcceptancesTable {
+  org_id: string;
+  policy_id: string;
+  version: number;
+  user_id: string;
+  accepted_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface Schema {
@@ -217,4 +367,13 @@ export interface Schema {
   org_frameworks: OrgFrameworksTable;
   controls: ControlsTable;
   control_versions: ControlVersionsTable;
+  notifications: NotificationsTable;
+  check_results: CheckResultsTable;
+  readiness_snapshots: ReadinessSnapshotsTable;
+  evidence_tasks: EvidenceTasksTable;
+  task_files: TaskFilesTable;
+  policy_settings: PolicySettingsTable;
+  policies: PoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  policy_acceptances: PolicyAcceptancesTable;
 }

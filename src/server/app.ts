@@ -21,6 +21,11 @@ import { dashboardRoutes } from '../modules/dashboard/routes.js';
 import { frameworkRoutes } from '../modules/frameworks/routes.js';
 import { meRoutes } from '../modules/me/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
+import { notificationRoutes } from '../modules/notifications/routes.js';
+import { oscalRoutes } from '../modules/oscal/routes.js';
+import { policyRoutes } from '../modules/policies/routes.js';
+import { readinessRoutes } from '../modules/readiness/routes.js';
+import { taskRoutes } from '../modules/tasks/routes.js';
 import { tokenRoutes } from '../modules/tokens/routes.js';
 import { registerAccess } from './plugins/access.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -115,7 +120,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(tokenRoutes(ctx));
       await api.register(dashboardRoutes(ctx));
       await api.register(frameworkRoutes(ctx));
+      await api.register(oscalRoutes(ctx));
       await api.register(controlRoutes(ctx));
+      await api.register(notificationRoutes(ctx));
+      await api.register(readinessRoutes(ctx));
+      await api.register(taskRoutes(ctx));
+      await api.register(policyRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
 import { startJobs } from '../jobs/boss.js';
+import { registerReadinessJobs } from '../modules/readiness/jobs.js';
+import { registerTaskJobs } from '../modules/tasks/jobs.js';
 import { openRuntime } from '../runtime.js';
 import { startAdminSocket } from './admin-socket.js';
 import { buildServer } from './app.js';
@@ -26,7 +28,11 @@ export async function serve(config: Config): Promise<Serving> {
   const app = await buildServer(rt, { https, ready: () => !config.jobs || boss !== undefined });
   const admin = socketPath ? await startAdminSocket(rt, socketPath) : null;
   try {
-    if (config.jobs) boss = await startJobs(rt.database, rt.log);
+    if (config.jobs) {
+      boss = await startJobs(rt.database, rt.log);
+      await registerReadinessJobs(boss, rt);
+      await registerTaskJobs(boss, rt);
+    }
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await admin?.close();

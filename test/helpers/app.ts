@@ -96,5 +96,6 @@ export class Client {
   get = (url: string, extra?: Record<string, string>) => this.request('GET', url, undefined, extra);
   post = (url: string, body: unknown = {}, extra?: Record<string, string>) => this.request('POST', url, body, extra);
   patch = (url: string, body: unknown = {}, extra?: Record<string, string>) => this.request('PATCH', url, body, extra);
+  put = (url: string, body: unknown = {}, extra?: Record<string, string>) => this.request('PUT', url, body, extra);
   delete = (url: string, extra?: Record<string, string>) => this.request('DELETE', url, undefined, extra);
 }

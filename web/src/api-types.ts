@@ -165,6 +165,9 @@ export interface Requirement {
 }
 
 export type ControlStatus = 'not_started' | 'in_progress' | 'implemented' | 'not_applicable';
+export type Health = 'passing' | 'failing' | 'attention' | 'not_implemented' | 'not_applicable';
+export type CheckState = 'passing' | 'failing' | 'not_connected';
+export type RequirementStatus = 'met' | 'failing' | 'in_progress' | 'gap' | 'not_applicable';
 
 export interface Control {
   id: string;
@@ -177,8 +180,11 @@ export interface Control {
   ownerRole: string;
   seedLines: string[];
   criteria: string[];
-  checks: { id: string; state: 'not_connected' }[];
+  checks: { id: string; state: CheckState; failing: number }[];
+  policies: string[];
   evidence: { title: string; cadence: string }[];
+  health: Health;
+  reasons: string[];
   version: number;
   fromLibrary: boolean;
   retired: boolean;
@@ -190,7 +196,11 @@ export interface ControlPage extends Items<Control> {
 }
 
 export interface Coverage {
-  lines: { id: string; summary: string; controls: { key: string; title: string; status: ControlStatus }[] }[];
+  lines: {
+    id: string;
+    summary: string;
+    controls: { key: string; title: string; status: ControlStatus; health: Health }[];
+  }[];
   uncovered: number;
 }
 
@@ -199,7 +209,267 @@ export interface ControlVersion {
   title: string;
   status: ControlStatus;
   criteria: string[];
+  seedLines: string[];
+  policies: string[];
+  retired: boolean;
   changedBy: string | null;
   changedAt: string;
   reason: string | null;
+}
+
+// Readiness
+export interface ControlCounts {
+  total: number;
+  implemented: number;
+  overdueEvidence: number;
+  byHealth: Record<Health, number>;
+}
+
+export interface CategoryReadiness {
+  id: string;
+  name: string;
+  inScope: boolean;
+  requirements: number;
+  met: number;
+  failing: number;
+  gaps: number;
+  readiness: number;
+}
+
+export interface FrameworkReadiness {
+  id: string;
+  name: string;
+  version: string;
+  categories: CategoryReadiness[];
+  requirements: { total: number; met: number; failing: number; inProgress: number; gaps: number };
+  controls: ControlCounts;
+  readiness: number;
+}
+
+export interface Readiness {
+  generatedAt: string;
+  controls: ControlCounts;
+  frameworks: FrameworkReadiness[];
+  attention: { id: string; key: string; title: string; health: Health; reasons: string[] }[];
+  trend: { day: string; readiness: number; passing: number; failing: number; controls: number }[];
+}
+
+export interface RequirementReadiness {
+  ref: string;
+  title: string;
+  category: string;
+  group: string;
+  inScope: boolean;
+  status: RequirementStatus;
+  controls: { id: string; key: string; title: string; health: Health }[];
+}
+
+export interface NewControl {
+  title: string;
+  description: string;
+  domain: string;
+  criteria: string[];
+  seedLines?: string[];
+  policies?: string[];
+  ownerUserId?: string | null;
+}
+
+export interface ControlEdit {
+  title?: string;
+  description?: string;
+  status?: ControlStatus;
+  ownerUserId?: string | null;
+  criteria?: string[];
+  seedLines?: string[];
+  policies?: string[];
+  expectedVersion?: number;
+  reason?: string;
+}
+
+// OSCAL
+
+/** A framework as GET /frameworks answers: built in, or imported by this organisation from OSCAL. */
+export interface OscalFramework extends Framework {
+  source: 'builtin' | 'oscal';
+  revision: number;
+}
+
+export interface OscalImportResult {
+  id: string;
+  name: string;
+  model: 'catalog' | 'profile';
+  requirements: number;
+  categories: number;
+  revision: number;
+  updated: boolean;
+}
+
+export type OscalExportKind = 'catalog' | 'component-definition' | 'ssp';
+
+// Evidence tasks
+export type TaskCadence = 'once' | 'monthly' | 'quarterly' | 'yearly';
+export type TaskStatus = 'open' | 'completed' | 'cancelled';
+
+export interface TaskPerson {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export type TaskCompletion =
+  | { kind: 'link'; url: string }
+  | { kind: 'note'; note: string }
+  | { kind: 'file'; file: { name: string; contentType: string; size: number; sha256: string } };
+
+export interface EvidenceTask {
+  id: string;
+  control: { id: string; key: string; title: string };
+  title: string;
+  description: string;
+  cadence: TaskCadence;
+  status: TaskStatus;
+  assignee: TaskPerson | null;
+  dueAt: string;
+  overdue: boolean;
+  seriesId: string;
+  completedAt: string | null;
+  completedBy: TaskPerson | null;
+  completion: TaskCompletion | null;
+  remindedAt: string | null;
+  createdAt: string;
+}
+
+export interface TaskPage extends Items<EvidenceTask> {
+  nextCursor: string | null;
+}
+
+export interface TaskCompleted {
+  task: EvidenceTask;
+  next: EvidenceTask | null;
+}
+
+// Policies
+export type PolicyStatus = 'draft' | 'in_review' | 'approved' | 'published';
+
+export interface PolicyPerson {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface PolicyItem {
+  id: string;
+  key: string;
+  title: string;
+  summary: string;
+  fromTemplate: boolean;
+  status: PolicyStatus;
+  publishedVersion: number | null;
+  materialVersion: number | null;
+  owner: PolicyPerson | null;
+  reviewer: PolicyPerson | null;
+  acceptance: { accepted: number; required: number } | null;
+  mine: { acceptedVersion: number | null; pending: boolean } | null;
+  updatedAt: string;
+}
+
+export interface PolicyPage {
+  items: PolicyItem[];
+  nextCursor: string | null;
+}
+
+export interface PolicyDetail extends PolicyItem {
+  draft: {
+    body: string;
+    material: boolean;
+    changeSummary: string;
+    submittedBy: PolicyPerson | null;
+    submittedAt: string | null;
+    approvedBy: PolicyPerson | null;
+    approvedAt: string | null;
+    reviewComment: string | null;
+    lockVersion: number;
+    problems: { path: string; message: string }[];
+    untouched: boolean;
+  } | null;
+}
+
+export interface PolicyVersionSummary {
+  version: number;
+  title: string;
+  material: boolean;
+  changeSummary: string;
+  publishedAt: string;
+  publishedBy: string | null;
+  approvedBy: string | null;
+}
+
+export interface PolicyVersion extends PolicyVersionSummary {
+  policyId: string;
+  key: string;
+  body: string;
+}
+
+export interface PolicyDiff {
+  from: number | null;
+  to: number;
+  added: number;
+  removed: number;
+  hunks: {
+    kind: 'same' | 'added' | 'removed' | 'changed';
+    text: string;
+    lines: number;
+    words?: { kind: 'same' | 'added' | 'removed'; text: string }[];
+  }[];
+}
+
+export interface PolicyAcceptances {
+  version: number | null;
+  materialVersion: number | null;
+  accepted: number;
+  required: number;
+  items: {
+    user: PolicyPerson;
+    role: string;
+    acceptedVersion: number | null;
+    acceptedAt: string | null;
+    current: boolean;
+  }[];
+  nextCursor: string | null;
+}
+
+export interface PendingPolicy {
+  id: string;
+  key: string;
+  title: string;
+  version: number;
+  publishedAt: string;
+  material: boolean;
+  changeSummary: string;
+  acceptedVersion: number | null;
+  body: string;
+}
+
+export interface PolicyVariable {
+  name: string;
+  description: string;
+  default: string;
+  value: string | null;
+  effective: string;
+}
+
+// Notifications
+export interface NotificationItem {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+  read: boolean;
+}
+
+export interface NotificationPage extends Items<NotificationItem> {
+  unread: number;
+  nextCursor: string | null;
 }

@@ -8,21 +8,27 @@ import type {
   ApiToken,
   AuditPage,
   Control,
+  ControlEdit,
   ControlPage,
   ControlVersion,
   Coverage,
   Dashboard,
   Framework,
+  FrameworkReadiness,
   Invitation,
   InvitationCreated,
   InvitationLookup,
   Items,
   Me,
   Member,
+  NewControl,
+  NotificationPage,
   Organisation,
   OrganisationRef,
   Problem,
+  Readiness,
   Requirement,
+  RequirementReadiness,
   Role,
   SessionInfo,
   StageResult,
@@ -76,14 +82,33 @@ export function forgetSession(): void {
 }
 
 interface RequestOptions {
+  /** A JSON body, or raw bytes sent as application/octet-stream (uploads). */
   body?: unknown;
+  bytes?: Blob;
   /** False for calls made before a session exists (login, invitation acceptance). */
   needsCsrf?: boolean;
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}, retried = false): Promise<T> {
+/**
+ * Every call of the API goes through here: JSON or raw bytes, the session's CSRF token on
+ * writes (refreshed once when stale), problem+json errors as ApiError, and sign-in problems
+ * reported to the screens that listen.
+ */
+export async function request<T>(
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+  retried = false,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let payload: BodyInit | undefined;
+  if (options.bytes !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream';
+    payload = options.bytes;
+  } else if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(options.body);
+  }
   if (method !== 'GET') {
     if (csrfToken === null && options.needsCsrf !== false) await fetchMe();
     if (csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
@@ -91,12 +116,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
   let response: Response;
   try {
-    response = await fetch(API_BASE + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    response = await fetch(API_BASE + path, { method, headers, credentials: 'same-origin', body: payload });
   } catch {
     throw new ApiError(0, { title: 'Cannot reach the Attest server. Check your connection and try again.' });
   }
@@ -234,8 +254,17 @@ export const api = {
       )}`,
     ),
   control: (controlId: string) => get<Control>(`/controls/${id(controlId)}`),
-  updateControl: (controlId: string, body: { status?: string; expectedVersion?: number; reason?: string }) =>
-    patch<Control>(`/controls/${id(controlId)}`, body),
+  updateControl: (controlId: string, body: ControlEdit) => patch<Control>(`/controls/${id(controlId)}`, body),
+  createControl: (body: NewControl) => post<Control>('/controls', body),
+  retireControl: (controlId: string, retire: boolean, body: { reason: string; acceptUncovered?: boolean }) =>
+    post<Control>(`/controls/${id(controlId)}/${retire ? 'retire' : 'restore'}`, body),
+  readiness: () => get<Readiness>('/readiness'),
+  notifications: (cursor?: string) =>
+    get<NotificationPage>(`/notifications?limit=10${cursor ? `&cursor=${id(cursor)}` : ''}`),
+  markNotificationsRead: (notificationId?: string) =>
+    post<{ marked: number }>('/notifications/read', notificationId ? { id: notificationId } : {}),
+  frameworkReadiness: (frameworkId: string) =>
+    get<{ framework: FrameworkReadiness; requirements: RequirementReadiness[] }>(`/readiness/${id(frameworkId)}`),
   controlVersions: (controlId: string) => get<Items<ControlVersion>>(`/controls/${id(controlId)}/versions`),
   coverage: () => get<Coverage>('/coverage'),
   requirements: (frameworkId: string) => get<Items<Requirement>>(`/frameworks/${id(frameworkId)}/requirements`),

@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
 import { createTheme, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
@@ -16,9 +17,15 @@ import { InvitePage } from './pages/Invite';
 import { LoginPage } from './pages/Login';
 import { LoginMfaPage } from './pages/LoginMfa';
 import { MembersPage } from './pages/Members';
+import { MyPoliciesPage } from './pages/MyPolicies';
+import { MyTasksPage } from './pages/MyTasksPage';
 import { NotFoundPage } from './pages/NotFound';
 import { OrganisationSettingsPage } from './pages/OrganisationSettings';
+import { PoliciesPage } from './pages/Policies';
+import { PolicyPage } from './pages/Policy';
+import { ReadinessPage } from './pages/Readiness';
 import { SecuritySettingsPage } from './pages/SecuritySettings';
+import { TasksPage } from './pages/Tasks';
 import { TokensPage } from './pages/Tokens';
 import { RequireSession } from './session';
 
@@ -49,6 +56,13 @@ function App() {
         <Route path="frameworks" element={<FrameworksPage />} />
         <Route path="controls" element={<ControlsPage />} />
         <Route path="coverage" element={<CoveragePage />} />
+        <Route path="tasks" element={<TasksPage />} />
+        <Route path="my-tasks" element={<MyTasksPage />} />
+        <Route path="policies" element={<PoliciesPage />} />
+        <Route path="policies/:policyId" element={<PolicyPage />} />
+        <Route path="my-policies" element={<MyPoliciesPage />} />
+        <Route path="readiness" element={<ReadinessPage />} />
+        <Route path="readiness/:frameworkId" element={<ReadinessPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="tokens" element={<TokensPage />} />

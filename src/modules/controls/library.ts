@@ -29,6 +29,8 @@ export const CONTROL_DOMAINS = [
   'assessment',
 ] as const;
 
+export type ControlDomain = (typeof CONTROL_DOMAINS)[number];
+
 /** Key prefix of each domain: a control's key is `<prefix>-<two digits>`. */
 export const DOMAIN_PREFIX: Record<(typeof CONTROL_DOMAINS)[number], string> = {
   governance: 'GOV',
@@ -48,6 +50,23 @@ export const DOMAIN_PREFIX: Record<(typeof CONTROL_DOMAINS)[number], string> = {
   privacy: 'PRV',
   assessment: 'ASM',
 };
+
+/** The policy templates (src/content/policies/<key>.md) controls may rely on. */
+export const POLICY_KEYS = [
+  'information-security',
+  'access-control',
+  'encryption',
+  'incident-response',
+  'business-continuity',
+  'vendor-management',
+  'risk-management',
+  'acceptable-use',
+  'data-classification',
+  'personnel-security',
+  'secure-development',
+  'logging-monitoring',
+  'vulnerability-management',
+] as const;
 
 const SeedLine = z
   .object({
@@ -82,6 +101,7 @@ const Control = z
       .array(z.object({ title: z.string().min(1), cadence: z.enum(['once', 'monthly', 'quarterly', 'yearly']) }))
       .min(1),
     checks: z.array(z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/)),
+    policies: z.array(z.enum(POLICY_KEYS)).min(1),
     ownerRole: z.enum(['owner', 'admin']),
   })
   .refine((c) => c.key.startsWith(`${DOMAIN_PREFIX[c.domain]}-`), {

@@ -1,14 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { HEALTHS } from '../readiness/derive.js';
+import { CONTROL_DOMAINS } from './library.js';
 import {
   CONTROL_STATUSES,
   controlVersions,
+  createControl,
   getControl,
   listControls,
   seedCoverageOf,
+  setRetired,
   updateControl,
 } from './service.js';
+
+const editors = ['owner', 'admin'] as const;
+const Criteria = z.array(z.string().trim().min(1).max(120)).max(200);
+const SeedLines = z.array(z.string().min(1).max(100)).max(100);
+const Policies = z.array(z.string().min(1).max(64)).max(30);
 
 export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -22,7 +31,8 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           querystring: z.object({
             domain: z.string().max(64).optional(),
             status: z.enum(CONTROL_STATUSES).optional(),
-            criterion: z.string().max(16).optional(),
+            health: z.enum(HEALTHS).optional(),
+            criterion: z.string().max(120).optional(),
             seedLine: z.string().max(100).optional(),
             q: z.string().max(200).optional(),
             includeRetired: z
@@ -34,7 +44,7 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           }),
         },
       },
-      async (request) => request.tenant((tx) => listControls(tx, request.query)),
+      async (request) => request.tenant((tx) => listControls(tx, request.query, ctx.clock.now())),
     );
 
     app.get(
@@ -43,13 +53,13 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: { scope: 'program:read' } },
         schema: { tags: ['program'], summary: 'One control', params: z.object({ id: z.uuid() }) },
       },
-      async (request) => request.tenant((tx) => getControl(tx, request.params.id)),
+      async (request) => request.tenant((tx) => getControl(tx, request.params.id, ctx.clock.now())),
     );
 
     app.patch(
       '/controls/:id',
       {
-        config: { access: { roles: ['owner', 'admin'], scope: 'program:write' } },
+        config: { access: { roles: editors, scope: 'program:write' } },
         schema: {
           tags: ['program'],
           summary: 'Change a control (a new version; audited)',
@@ -60,7 +70,9 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               description: z.string().trim().min(1).max(20_000).optional(),
               status: z.enum(CONTROL_STATUSES).optional(),
               ownerUserId: z.uuid().nullable().optional(),
-              criteria: z.array(z.string().max(16)).max(100).optional(),
+              criteria: Criteria.optional(),
+              seedLines: SeedLines.optional(),
+              policies: Policies.optional(),
               expectedVersion: z.number().int().min(1).optional(),
               reason: z.string().trim().max(1000).optional(),
             })
@@ -73,6 +85,74 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         ),
     );
 
+    app.post(
+      '/controls',
+      {
+        config: { access: { roles: editors, scope: 'program:write' } },
+        schema: {
+          tags: ['program'],
+          summary: "Add the organisation's own control (audited)",
+          body: z
+            .object({
+              title: z.string().trim().min(3).max(200),
+              description: z.string().trim().min(1).max(20_000),
+              domain: z.enum(CONTROL_DOMAINS),
+              criteria: Criteria.min(1),
+              seedLines: SeedLines.optional(),
+              policies: Policies.optional(),
+              ownerUserId: z.uuid().nullable().optional(),
+              status: z.enum(CONTROL_STATUSES).optional(),
+              evidence: z
+                .array(
+                  z.object({
+                    title: z.string().trim().min(1).max(200),
+                    cadence: z.enum(['once', 'monthly', 'quarterly', 'yearly']),
+                  }),
+                )
+                .max(20)
+                .optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await request.tenant((tx, actor) => createControl(tx, actor, request.body, request.meta, ctx.clock.now())),
+          ),
+    );
+
+    for (const [path, retire] of [
+      ['retire', true],
+      ['restore', false],
+    ] as const) {
+      app.post(
+        `/controls/:id/${path}`,
+        {
+          config: { access: { roles: editors, scope: 'program:write' } },
+          schema: {
+            tags: ['program'],
+            summary: retire
+              ? 'Retire a control (kept with its history; out of coverage and readiness)'
+              : 'Bring a retired control back',
+            params: z.object({ id: z.uuid() }),
+            body: z
+              .object({
+                reason: z.string().trim().min(3).max(1000),
+                acceptUncovered: z.boolean().optional(),
+                expectedVersion: z.number().int().min(1).optional(),
+              })
+              .strict(),
+          },
+        },
+        async (request) =>
+          request.tenant((tx, actor) =>
+            setRetired(tx, actor, request.params.id, retire, request.body, request.meta, ctx.clock.now()),
+          ),
+      );
+    }
+
     app.get(
       '/controls/:id/versions',
       {
@@ -83,7 +163,9 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           params: z.object({ id: z.uuid() }),
         },
       },
-      async (request) => ({ items: await request.tenant((tx) => controlVersions(tx, request.params.id)) }),
+      async (request) => ({
+        items: await request.tenant((tx) => controlVersions(tx, request.params.id, ctx.clock.now())),
+      }),
     );
 
     app.get(
@@ -92,7 +174,7 @@ export function controlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: { scope: 'program:read' } },
         schema: { tags: ['program'], summary: 'Every seed line with the controls that cover it' },
       },
-      async (request) => request.tenant((tx, actor) => seedCoverageOf(tx, actor.orgId)),
+      async (request) => request.tenant((tx, actor) => seedCoverageOf(tx, actor.orgId, ctx.clock.now())),
     );
   };
 }

@@ -6,6 +6,9 @@ import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
+import { seedDemoPolicies } from '../policies/demo.js';
+import { seedDemoTasks } from '../tasks/demo.js';
+import { seedDemoProgram } from './program.js';
 
 export const DEMO_SLUG = 'demo';
 
@@ -209,6 +212,53 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
       targetId: tokenId,
       details: { name: 'ci-pipeline', scopes: ['org:read'] },
     });
+    await seedDemoProgram(
+      tx,
+      org.id,
+      {
+        admin: adminId,
+        engineer: ids.get('sam.lee@northwind.demo')!,
+        reviewer: ids.get('chris.obrien@northwind.demo')!,
+      },
+      now,
+    );
+    // --- Evidence tasks (src/modules/tasks/demo.ts): some completed, some overdue, assigned to people ---
+    const person = (email: string) => {
+      const p = PEOPLE.find((x) => x.email === email)!;
+      return { id: ids.get(email)!, email, role: p.role };
+    };
+    await seedDemoTasks(
+      tx,
+      org.id,
+      ctx.keys,
+      person('priya.shah@northwind.demo'),
+      [
+        'sam.lee@northwind.demo',
+        'taylor.nguyen@northwind.demo',
+        'jordan.kim@northwind.demo',
+        'chris.obrien@northwind.demo',
+      ].map(person),
+      DEMO_META,
+      now,
+    );
+    // --- end of evidence tasks ---
+    // --- Policies (src/modules/policies/demo.ts): four published, some members accepted, one draft in review ---
+    await seedDemoPolicies(
+      tx,
+      org.id,
+      {
+        admin: person('priya.shah@northwind.demo'),
+        reviewer: person('chris.obrien@northwind.demo'),
+        acceptors: [
+          { ...person('priya.shah@northwind.demo'), accepts: 4 },
+          { ...person('sam.lee@northwind.demo'), accepts: 4 },
+          { ...person('chris.obrien@northwind.demo'), accepts: 4 },
+          { ...person('jordan.kim@northwind.demo'), accepts: 2 },
+        ],
+      },
+      now,
+    );
+    // --- end of policies ---
     return org;
   });
   await ctx.database.query(

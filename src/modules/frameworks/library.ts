@@ -52,14 +52,14 @@ export async function syncBuiltinFrameworks(database: Database): Promise<void> {
     statements.push(
       `INSERT INTO frameworks (id, name, version, description, categories, source, updated_at)
        VALUES (${lit(f.id)}, ${lit(f.name)}, ${lit(f.version)}, ${lit(f.description)}, ${lit(JSON.stringify(f.categories))}::jsonb, 'builtin', now())
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
+       ON CONFLICT (id) WHERE owner_org_id IS NULL DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
          description = EXCLUDED.description, categories = EXCLUDED.categories, updated_at = now();`,
       `INSERT INTO framework_requirements (framework_id, ref, category, grouping, title, sort) VALUES ${f.requirements
         .map((r, i) => `(${lit(f.id)}, ${lit(r.ref)}, ${lit(r.category)}, ${lit(r.group)}, ${lit(r.title)}, ${i})`)
         .join(', ')}
-       ON CONFLICT (framework_id, ref) DO UPDATE SET category = EXCLUDED.category, grouping = EXCLUDED.grouping,
+       ON CONFLICT (framework_id, ref) WHERE owner_org_id IS NULL DO UPDATE SET category = EXCLUDED.category, grouping = EXCLUDED.grouping,
          title = EXCLUDED.title, sort = EXCLUDED.sort;`,
-      `DELETE FROM framework_requirements WHERE framework_id = ${lit(f.id)}
+      `DELETE FROM framework_requirements WHERE framework_id = ${lit(f.id)} AND owner_org_id IS NULL
          AND ref NOT IN (${f.requirements.map((r) => lit(r.ref)).join(', ')});`,
     );
   }

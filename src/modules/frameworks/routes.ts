@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { listFrameworks, listRequirements, setFrameworkScope } from './service.js';
+import { auditWho } from '../tokens/service.js';
+import { deleteFramework, listFrameworks, listRequirements, setFrameworkScope } from './service.js';
 
 const FrameworkParam = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'a framework id such as soc2-2017'),
@@ -56,6 +57,24 @@ export function frameworkRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         request.tenant((tx, actor) =>
           setFrameworkScope(tx, actor, request.params.id, request.body.categories, request.meta, ctx.clock.now()),
         ),
+    );
+
+    app.delete(
+      '/frameworks/:id',
+      {
+        config: { access: { roles: ['owner', 'admin'], scope: 'program:write' } },
+        schema: {
+          tags: ['program'],
+          summary: 'Delete a framework imported from OSCAL (built-in ones stay; audited)',
+          params: FrameworkParam,
+        },
+      },
+      async (request, reply) => {
+        await request.tenant((tx, actor) =>
+          deleteFramework(tx, actor.orgId, auditWho(actor), request.params.id, request.meta, ctx.clock.now()),
+        );
+        return reply.status(204).send();
+      },
     );
   };
 }

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import type { Actor, RequestMeta } from '../../context.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
-import { recordAudit } from '../audit/service.js';
+import { type AuditWho, recordAudit } from '../audit/service.js';
 import { loadLibraryInto } from '../controls/service.js';
+import { loadPoliciesInto } from '../policies/load.js';
+import { createInitialTasks } from '../tasks/service.js';
 import { auditWho } from '../tokens/service.js';
 
 export const DEFAULT_FRAMEWORK = 'soc2-2017';
@@ -16,6 +18,8 @@ export async function startProgram(tx: Tx, orgId: string, now: Date): Promise<vo
     .onConflict((oc) => oc.columns(['org_id', 'framework_id']).doNothing())
     .execute();
   await loadLibraryInto(tx, orgId, now);
+  await loadPoliciesInto(tx, orgId, now);
+  await createInitialTasks(tx, orgId, now);
 }
 
 export interface FrameworkCategory {
@@ -31,6 +35,10 @@ export interface FrameworkItem {
   name: string;
   version: string;
   description: string;
+  /** Built into Attest, or imported by this organisation from an OSCAL document. */
+  source: 'builtin' | 'oscal';
+  /** How many times an imported framework was imported (1 for built-in ones). */
+  revision: number;
   adopted: boolean;
   categories: FrameworkCategory[];
   requirements: { total: number; inScope: number };
@@ -43,7 +51,17 @@ export async function listFrameworks(tx: Tx, onlyId?: string): Promise<Framework
     .leftJoin('org_frameworks as o', (j) =>
       j.onRef('o.framework_id', '=', 'f.id').on('o.org_id', '=', sql<string>`app_current_org()`),
     )
-    .select(['f.id', 'f.name', 'f.version', 'f.description', 'f.categories', 'o.categories as scope'])
+    .select([
+      'f.id',
+      'f.name',
+      'f.version',
+      'f.description',
+      'f.source',
+      'f.revision',
+      'f.categories',
+      'o.categories as scope',
+    ])
+    .orderBy('f.source')
     .orderBy('f.name');
   if (onlyId) query = query.where('f.id', '=', onlyId);
   const frameworks = await query.execute();
@@ -65,6 +83,8 @@ export async function listFrameworks(tx: Tx, onlyId?: string): Promise<Framework
       name: f.name,
       version: f.version,
       description: f.description,
+      source: f.source,
+      revision: f.revision,
       adopted: f.scope !== null,
       categories,
       requirements: {
@@ -76,7 +96,7 @@ export async function listFrameworks(tx: Tx, onlyId?: string): Promise<Framework
 }
 
 /** One framework with this organisation's scope; not found when it does not exist. */
-async function findFramework(tx: Tx, id: string): Promise<FrameworkItem> {
+export async function findFramework(tx: Tx, id: string): Promise<FrameworkItem> {
   const [framework] = await listFrameworks(tx, id);
   if (!framework) throw notFound('This framework');
   return framework;
@@ -163,4 +183,54 @@ export async function setFrameworkScope(
     details: { from: before, to: ordered },
   });
   return findFramework(tx, frameworkId);
+}
+
+/**
+ * Removes a framework the organisation imported, with its requirements and scope. Built-in
+ * frameworks stay; so does a framework that controls still name as a criterion.
+ */
+export async function deleteFramework(
+  tx: Tx,
+  orgId: string,
+  who: AuditWho,
+  frameworkId: string,
+  meta: RequestMeta,
+  now: Date,
+): Promise<void> {
+  const framework = await findFramework(tx, frameworkId);
+  if (framework.source === 'builtin') {
+    throw new AppError(
+      'conflict',
+      `${framework.name} is built into Attest and cannot be deleted. Take its categories out of scope instead.`,
+    );
+  }
+  const prefix = `${frameworkId}:`;
+  const mapped = await tx
+    .selectFrom('controls')
+    .select('key')
+    .where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(criteria) AS c WHERE starts_with(c, ${prefix}))`)
+    .orderBy('key')
+    .execute();
+  if (mapped.length > 0) {
+    throw new AppError(
+      'conflict',
+      `${mapped.length} control(s) meet requirements of ${framework.name} (${mapped
+        .slice(0, 5)
+        .map((c) => c.key)
+        .join(', ')}${mapped.length > 5 ? ', …' : ''}). Remove those criteria from the controls first.`,
+    );
+  }
+  await tx.deleteFrom('org_frameworks').where('framework_id', '=', frameworkId).execute();
+  await tx
+    .deleteFrom('framework_requirements')
+    .where('framework_id', '=', frameworkId)
+    .where('owner_org_id', '=', orgId)
+    .execute();
+  await tx.deleteFrom('frameworks').where('id', '=', frameworkId).where('owner_org_id', '=', orgId).execute();
+  await recordAudit(tx, orgId, who, meta, now, {
+    action: 'framework.deleted',
+    targetType: 'framework',
+    targetId: frameworkId,
+    details: { name: framework.name, version: framework.version, requirements: framework.requirements.total },
+  });
 }

@@ -13,8 +13,8 @@ export const SCOPES = {
   'members:write': 'Invite members, change roles and remove members (owners and admins)',
   'audit:read': 'Read and export the audit log (owners and admins)',
   'tokens:write': 'Create and revoke API tokens',
-  'program:read': 'Read frameworks, criteria and the program',
-  'program:write': 'Change the program: framework scope (owners and admins)',
+  'program:read': 'Read frameworks, controls, policies, evidence tasks and readiness',
+  'program:write': 'Change the program: controls, policies, evidence tasks, framework scope and imports (per role)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

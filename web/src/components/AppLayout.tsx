@@ -4,8 +4,13 @@ import { notifications } from '@mantine/notifications';
 import {
   IconBuilding,
   IconCertificate,
+  IconChartBar,
   IconChecklist,
   IconChevronDown,
+  IconClipboardCheck,
+  IconClipboardList,
+  IconFileCheck,
+  IconFileText,
   IconGauge,
   IconKey,
   IconListCheck,
@@ -21,6 +26,7 @@ import { capitalise } from '../format';
 import { isManager, useSession } from '../session';
 import { CreateOrganisationForm } from './CreateOrganisationForm';
 import { Logo } from './Logo';
+import { NotificationBell } from './NotificationBell';
 
 interface NavItem {
   to: string;
@@ -38,12 +44,37 @@ const NAV: NavItem[] = [
     icon: <IconCertificate size={18} />,
     show: (me) => me.organisation !== null,
   },
+  {
+    to: '/readiness',
+    label: 'Readiness',
+    icon: <IconChartBar size={18} />,
+    show: (me) => me.organisation !== null,
+  },
   { to: '/controls', label: 'Controls', icon: <IconChecklist size={18} />, show: (me) => me.organisation !== null },
   {
     to: '/coverage',
     label: 'Seed coverage',
     icon: <IconListCheck size={18} />,
     show: (me) => me.organisation !== null,
+  },
+  {
+    to: '/tasks',
+    label: 'Evidence tasks',
+    icon: <IconClipboardList size={18} />,
+    show: (me) => isManager(me) || me.role === 'auditor',
+  },
+  {
+    to: '/my-tasks',
+    label: 'My tasks',
+    icon: <IconClipboardCheck size={18} />,
+    show: (me) => me.organisation !== null && me.role !== 'auditor',
+  },
+  { to: '/policies', label: 'Policies', icon: <IconFileText size={18} />, show: (me) => me.organisation !== null },
+  {
+    to: '/my-policies',
+    label: 'My policies',
+    icon: <IconFileCheck size={18} />,
+    show: (me) => me.organisation !== null && me.role !== 'auditor',
   },
   { to: '/members', label: 'Members', icon: <IconUsers size={18} />, show: isManager },
   { to: '/audit', label: 'Audit log', icon: <IconListDetails size={18} />, show: isManager },
@@ -72,6 +103,7 @@ export function AppLayout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <OrganisationSwitcher />
+            {me.organisation !== null && <NotificationBell />}
             <UserMenu />
           </Group>
         </Group>

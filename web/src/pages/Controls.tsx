@@ -1,10 +1,29 @@
-import { Badge, Button, Card, Drawer, Group, List, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Drawer,
+  Group,
+  List,
+  Modal,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconSearch } from '@tabler/icons-react';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api, type Control, type ControlPage, type ControlStatus, errorMessage } from '../api';
+import { ApiError, api, type Control, type ControlPage, type ControlStatus, errorMessage } from '../api';
+import { ConfirmModal } from '../components/ConfirmModal';
+import { ControlEditor, DOMAINS } from '../components/ControlEditor';
 import { Loaded } from '../components/PageStatus';
 import { formatDateTime } from '../format';
+import { HEALTH_LABEL } from '../health';
 import { isManager, useSession } from '../session';
 import { useApi } from '../useApi';
 
@@ -15,28 +34,13 @@ export const STATUS_LABEL: Record<ControlStatus, { label: string; color: string 
   not_applicable: { label: 'Not applicable', color: 'blue' },
 };
 
-const DOMAINS = [
-  'governance',
-  'people',
-  'access',
-  'assets',
-  'cryptography',
-  'operations',
-  'vulnerability',
-  'logging',
-  'network',
-  'development',
-  'vendors',
-  'risk',
-  'incident',
-  'continuity',
-  'privacy',
-  'assessment',
-];
-
 /** The organisation's controls: filter, read, and see what each one covers. */
 export function ControlsPage() {
+  const { me } = useSession();
   const [q, setQ] = useState('');
+  const [health, setHealth] = useState<string | null>(null);
+  const [includeRetired, setIncludeRetired] = useState(false);
+  const [adding, setAdding] = useState(false);
   const [domain, setDomain] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [criterion, setCriterion] = useState('');
@@ -44,7 +48,9 @@ export function ControlsPage() {
     q: q.trim(),
     domain: domain ?? '',
     status: status ?? '',
-    criterion: criterion.trim().toUpperCase(),
+    health: health ?? '',
+    criterion: criterion.trim(),
+    includeRetired: includeRetired ? 'true' : '',
   };
   const key = JSON.stringify(filters);
   const controls = useApi(() => api.controls(filters), key);
@@ -58,9 +64,16 @@ export function ControlsPage() {
 
   return (
     <Stack gap="lg">
-      <Title order={1} size="h2">
-        Controls
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Controls
+        </Title>
+        {isManager(me) && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
+            Add control
+          </Button>
+        )}
+      </Group>
       <Card withBorder radius="md" padding="lg">
         <Group grow align="flex-end">
           <TextInput
@@ -95,6 +108,17 @@ export function ControlsPage() {
               setStatus(v);
             }}
           />
+          <Select
+            label="Health"
+            placeholder="Any health"
+            clearable
+            data={Object.entries(HEALTH_LABEL).map(([value, h]) => ({ value, label: h.label }))}
+            value={health}
+            onChange={(v) => {
+              setMore(null);
+              setHealth(v);
+            }}
+          />
           <TextInput
             label="Criterion"
             placeholder="CC6.1"
@@ -105,6 +129,15 @@ export function ControlsPage() {
             }}
           />
         </Group>
+        <Switch
+          mt="md"
+          label="Show retired controls"
+          checked={includeRetired}
+          onChange={(e) => {
+            setMore(null);
+            setIncludeRetired(e.currentTarget.checked);
+          }}
+        />
       </Card>
       <Card withBorder radius="md" padding="lg">
         <Loaded state={controls}>
@@ -112,7 +145,10 @@ export function ControlsPage() {
             const items = [...page.items, ...(more?.items ?? [])];
             const cursor = more ? more.nextCursor : page.nextCursor;
             return items.length === 0 ? (
-              <Text c="dimmed">No control matches these filters. Clear a filter to see more.</Text>
+              <Text c="dimmed">
+                No control matches these filters. Clear a filter to see more
+                {isManager(me) ? ', or add your own control.' : '.'}
+              </Text>
             ) : (
               <Stack>
                 <Table.ScrollContainer minWidth={720}>
@@ -123,6 +159,7 @@ export function ControlsPage() {
                         <Table.Th>Domain</Table.Th>
                         <Table.Th>Criteria</Table.Th>
                         <Table.Th>Status</Table.Th>
+                        <Table.Th>Health</Table.Th>
                       </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
@@ -142,6 +179,21 @@ export function ControlsPage() {
                             <Badge color={STATUS_LABEL[c.status].color} variant="light">
                               {STATUS_LABEL[c.status].label}
                             </Badge>
+                          </Table.Td>
+                          <Table.Td>
+                            {c.retired ? (
+                              <Badge color="gray" variant="outline">
+                                Retired
+                              </Badge>
+                            ) : (
+                              <Badge
+                                color={HEALTH_LABEL[c.health].color}
+                                variant="dot"
+                                title={c.reasons.join('; ') || 'Nothing to do'}
+                              >
+                                {HEALTH_LABEL[c.health].label}
+                              </Badge>
+                            )}
                           </Table.Td>
                         </Table.Tr>
                       ))}
@@ -176,6 +228,18 @@ export function ControlsPage() {
           />
         )}
       </Drawer>
+      <Modal opened={adding} onClose={() => setAdding(false)} title="Add a control" size="lg">
+        <ControlEditor
+          onCancel={() => setAdding(false)}
+          onSaved={(created) => {
+            setAdding(false);
+            setMore(null);
+            void controls.reload();
+            setOpen(created);
+            notifications.show({ color: 'teal', message: `${created.key} added.` });
+          }}
+        />
+      </Modal>
     </Stack>
   );
 }
@@ -184,13 +248,21 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
   const { me } = useSession();
   const [control, setControl] = useState(initial);
   const [saving, setSaving] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [retiring, setRetiring] = useState(false);
+  const [reason, setReason] = useState('');
+  const [uncovered, setUncovered] = useState<string[] | null>(null);
+  const [acceptGap, setAcceptGap] = useState(false);
   const versions = useApi(() => api.controlVersions(control.id), `${control.id}:${control.version}`);
 
   const setStatus = async (status: string | null) => {
     if (!status || status === control.status) return;
     setSaving(true);
     try {
-      const updated = await api.updateControl(control.id, { status, expectedVersion: control.version });
+      const updated = await api.updateControl(control.id, {
+        status: status as ControlStatus,
+        expectedVersion: control.version,
+      });
       setControl(updated);
       onChange(updated);
       notifications.show({
@@ -204,9 +276,106 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
     }
   };
 
+  const saved = (updated: Control) => {
+    setControl(updated);
+    onChange(updated);
+  };
+
+  const retireOrRestore = async () => {
+    const retire = !control.retired;
+    try {
+      const updated = await api.retireControl(control.id, retire, {
+        reason: reason.trim(),
+        ...(acceptGap ? { acceptUncovered: true } : {}),
+      });
+      saved(updated);
+      setRetiring(false);
+      setUncovered(null);
+      setAcceptGap(false);
+      setReason('');
+      notifications.show({ color: 'teal', message: `${updated.key} ${retire ? 'retired' : 'restored'}.` });
+    } catch (error) {
+      const lines =
+        error instanceof ApiError ? (error.problem.errors ?? []).map((e) => e.message.replace(/^uncovered: /, '')) : [];
+      if (lines.length > 0) setUncovered(lines);
+      throw error;
+    }
+  };
+
+  if (editing) {
+    return (
+      <ControlEditor
+        control={control}
+        onCancel={() => setEditing(false)}
+        onSaved={(updated) => {
+          saved(updated);
+          setEditing(false);
+          notifications.show({ color: 'teal', message: `${updated.key} saved as version ${updated.version}.` });
+        }}
+      />
+    );
+  }
+
   return (
     <Stack gap="md">
-      {isManager(me) ? (
+      {isManager(me) && (
+        <Group gap="xs">
+          {!control.retired && (
+            <Button size="xs" variant="light" onClick={() => setEditing(true)}>
+              Edit, re-map or assign
+            </Button>
+          )}
+          <Button size="xs" variant="subtle" color={control.retired ? 'teal' : 'red'} onClick={() => setRetiring(true)}>
+            {control.retired ? 'Restore' : 'Retire'}
+          </Button>
+        </Group>
+      )}
+      <ConfirmModal
+        opened={retiring}
+        title={control.retired ? `Restore ${control.key}` : `Retire ${control.key}`}
+        confirmLabel={control.retired ? 'Restore' : 'Retire'}
+        onConfirm={retireOrRestore}
+        onClose={() => {
+          setRetiring(false);
+          setUncovered(null);
+          setAcceptGap(false);
+        }}
+      >
+        <Stack gap="sm">
+          <Text size="sm">
+            {control.retired
+              ? 'The control comes back into coverage and readiness with its history.'
+              : 'A retired control keeps its history but no longer counts for coverage or readiness.'}
+          </Text>
+          <TextInput
+            label="Reason"
+            required
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            data-autofocus
+          />
+          {uncovered && (
+            <Checkbox
+              label={`I accept that ${uncovered.join(', ')} will have no control`}
+              checked={acceptGap}
+              onChange={(e) => setAcceptGap(e.currentTarget.checked)}
+            />
+          )}
+        </Stack>
+      </ConfirmModal>
+      {!control.retired && (
+        <Group gap="xs">
+          <Badge color={HEALTH_LABEL[control.health].color} variant="dot" size="lg">
+            {HEALTH_LABEL[control.health].label}
+          </Badge>
+          {control.reasons.length > 0 && (
+            <Text size="sm" c="dimmed">
+              {control.reasons.join('; ')}
+            </Text>
+          )}
+        </Group>
+      )}
+      {isManager(me) && !control.retired ? (
         <Select
           label="Implementation status"
           data={Object.entries(STATUS_LABEL).map(([value, s]) => ({ value, label: s.label }))}
@@ -232,6 +401,9 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
       </Text>
       <Text size="sm">
         <b>Comes from:</b> {control.seedLines.join(', ') || 'added by your organisation'}
+      </Text>
+      <Text size="sm">
+        <b>Relies on policies:</b> {control.policies.join(', ') || 'none'}
       </Text>
       <div>
         <Text size="sm" fw={700}>
@@ -259,10 +431,16 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
               <Badge
                 key={c.id}
                 variant="outline"
-                color="gray"
-                title="Checks are connected when their sources are set up"
+                color={c.state === 'failing' ? 'red' : c.state === 'passing' ? 'teal' : 'gray'}
+                title={
+                  c.state === 'not_connected'
+                    ? 'Checks are connected when their sources are set up'
+                    : c.state === 'failing'
+                      ? `Failing on ${c.failing} resource(s)`
+                      : 'Passing'
+                }
               >
-                {c.id} · not connected
+                {c.id} · {c.state.replace('_', ' ')}
               </Badge>
             ))}
           </Group>
@@ -277,7 +455,8 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
             <List size="sm">
               {items.map((v) => (
                 <List.Item key={v.version}>
-                  Version {v.version}: {STATUS_LABEL[v.status].label}, {formatDateTime(v.changedAt)}
+                  Version {v.version}: {v.retired ? 'retired' : STATUS_LABEL[v.status].label},{' '}
+                  {formatDateTime(v.changedAt)}
                   {v.changedBy ? ` by ${v.changedBy}` : ''}
                   {v.reason ? ` (${v.reason})` : ''}
                 </List.Item>

@@ -1,8 +1,8 @@
 import { Alert, Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../api';
 import { Loaded } from '../components/PageStatus';
+import { HEALTH_LABEL } from '../health';
 import { useApi } from '../useApi';
-import { STATUS_LABEL } from './Controls';
 
 /** Every line of the seed policies, with the controls that cover it (`attest coverage` too). */
 export function CoveragePage() {
@@ -49,11 +49,11 @@ export function CoveragePage() {
                               {line.controls.map((c) => (
                                 <Badge
                                   key={c.key}
-                                  color={STATUS_LABEL[c.status].color}
+                                  color={HEALTH_LABEL[c.health].color}
                                   variant="light"
-                                  title={`${c.title}: ${STATUS_LABEL[c.status].label}`}
+                                  title={`${c.title}: ${HEALTH_LABEL[c.health].label}`}
                                 >
-                                  {c.key}
+                                  {c.key} · {HEALTH_LABEL[c.health].label.toLowerCase()}
                                 </Badge>
                               ))}
                             </Group>

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { api, type Dashboard, ROLES } from '../api';
 import { AuditTable } from '../components/AuditTable';
 import { Loaded } from '../components/PageStatus';
+import { ReadinessPanel } from '../components/ReadinessPanel';
 import { capitalise } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
@@ -11,6 +12,7 @@ import { useApi } from '../useApi';
 export function DashboardPage() {
   const { me } = useSession();
   const state = useApi(api.dashboard);
+  const readiness = useApi(api.readiness);
   return (
     <Stack>
       <div>
@@ -21,6 +23,7 @@ export function DashboardPage() {
           {me.organisation?.name}
         </Text>
       </div>
+      <Loaded state={readiness}>{(r) => <ReadinessPanel readiness={r} />}</Loaded>
       <Loaded state={state}>{(dashboard) => <DashboardBody dashboard={dashboard} />}</Loaded>
     </Stack>
   );
