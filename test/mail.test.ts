@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { Client } from './helpers/app.js';
 import { withApp } from './helpers/assertions.js';
 import { ENGINES } from './helpers/db.js';
 import { makeOrg, signIn } from './helpers/factories.js';
+import { type LocalSmtp, startSmtp } from './helpers/smtp.js';
 
 /** Invitations by mail, to a real SMTP server listening on this machine. */
-interface Received {
-  to: string[];
-  body: string;
-}
-
 describe('invitations sent by mail', () => {
-  const inbox: Received[] = [];
-  let server: SMTPServer;
-  let port = 0;
+  let smtp: LocalSmtp;
 
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    smtp = await startSmtp();
   });
 
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => smtp.close());
 
   for (const engine of ENGINES) {
     it(`mails the link instead of showing it, and the mailed link works once (${engine})`, async () => {
@@ -54,7 +29,7 @@ describe('invitations sent by mail', () => {
           assert.equal(res.json().emailed, true);
           assert.equal(res.json().link, null, 'the link is not shown when it was mailed');
 
-          const mail = inbox.find((m) => m.to.includes(email));
+          const mail = smtp.inbox.find((m) => m.to.includes(email));
           assert.ok(mail, 'the invitation reached the mail server');
           assert.match(mail.body, /Subject: You are invited to Org mail on Attest/);
           // The body is quoted-printable: undo soft line breaks and =XX escapes.
@@ -78,7 +53,7 @@ describe('invitations sent by mail', () => {
           });
           assert.equal(again.statusCode, 410);
         },
-        { smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Attest <attest@example.test>' },
+        { smtpUrl: smtp.url, mailFrom: 'Attest <attest@example.test>' },
       );
     });
   }

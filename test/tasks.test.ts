@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { startJobs } from '../src/jobs/boss.js';
 import { loadControlLibrary } from '../src/modules/controls/library.js';
 import { seedDemo } from '../src/modules/demo/seed.js';
@@ -16,6 +14,7 @@ import type { Client, TestApp } from './helpers/app.js';
 import { count, problem, rows, withApp } from './helpers/assertions.js';
 import { ENGINES } from './helpers/db.js';
 import { makeOrg, signIn } from './helpers/factories.js';
+import { type LocalSmtp, startSmtp } from './helpers/smtp.js';
 
 interface Task {
   id: string;
@@ -492,32 +491,13 @@ for (const engine of ENGINES) {
 }
 
 describe('overdue evidence task reminders', () => {
-  const inbox: { to: string[]; body: string }[] = [];
-  let server: SMTPServer;
-  let port = 0;
+  let smtp: LocalSmtp;
 
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    smtp = await startSmtp();
   });
 
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => smtp.close());
 
   for (const engine of ENGINES) {
     it(`reminds the assignee (or, unassigned, the owners and admins) once a day, in-app and by mail (${engine})`, async () => {
@@ -562,10 +542,12 @@ describe('overdue evidence task reminders', () => {
           assert.equal(await noticesOf(org.users.owner.id), 1, 'the unassigned task reminds the owner');
           assert.equal(await noticesOf(org.users.admin.id), 1, 'and the admin');
           assert.equal(await noticesOf(org.users.reviewer.id), 0);
-          const mail = inbox.find((m) => m.to.includes(org.users.member.email));
+          const mail = smtp.inbox.find((m) => m.to.includes(org.users.member.email));
           assert.ok(mail, 'the assignee was mailed');
           assert.match(mail.body, /Subject: Overdue: Rotate the deploy keys/);
-          assert.ok(inbox.some((m) => m.to.includes(org.users.owner.email) && /File the pentest report/.test(m.body)));
+          assert.ok(
+            smtp.inbox.some((m) => m.to.includes(org.users.owner.email) && /File the pentest report/.test(m.body)),
+          );
 
           const notices = await member.get('/api/v1/notifications');
           assert.equal(notices.json().items[0].link, '/my-tasks');
@@ -591,7 +573,7 @@ describe('overdue evidence task reminders', () => {
           );
           assert.ok(reminded?.reminded_at, 'the reminder time is recorded');
         },
-        { smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Attest <attest@example.test>' },
+        { smtpUrl: smtp.url, mailFrom: 'Attest <attest@example.test>' },
       );
     });
   }

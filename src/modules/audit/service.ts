@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RequestMeta } from '../../context.js';
+import { containsPattern } from '../../db/like.js';
 import type { Tx } from '../../db/tenancy.js';
 
 export interface AuditWho {
@@ -125,7 +126,7 @@ export async function listAudit(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1);
   if (filter.action) q = q.where('action', '=', filter.action);
-  if (filter.actor) q = q.where(sql<string>`lower(actor)`, 'like', `%${escapeLike(filter.actor.toLowerCase())}%`);
+  if (filter.actor) q = q.where(sql<string>`lower(actor)`, 'like', containsPattern(filter.actor));
   if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
   if (filter.from) q = q.where('at', '>=', filter.from);
   if (filter.to) q = q.where('at', '<', filter.to);
@@ -158,8 +159,6 @@ export async function listAuditActions(tx: Tx): Promise<string[]> {
   const rows = await tx.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
   return rows.map((r) => r.action);
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const CSV_COLUMNS = [
   'at',

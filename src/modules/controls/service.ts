@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Actor, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Database } from '../../db/connect.js';
+import { containsPattern } from '../../db/like.js';
 import { setScope, type Tx, withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
@@ -184,7 +185,7 @@ export async function listControls(
   if (f.criterion) q = q.where(sql<boolean>`c.criteria @> ARRAY[${f.criterion}]::text[]`);
   if (f.seedLine) q = q.where(sql<boolean>`c.seed_lines @> ARRAY[${f.seedLine}]::text[]`);
   if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(f.q);
     q = q.where((eb) => eb.or([eb(sql`lower(c.key)`, 'like', like), eb(sql`lower(c.title)`, 'like', like)]));
   }
   if (f.cursor) q = q.where('c.key', '>', f.cursor);

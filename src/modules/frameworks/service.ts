@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor, RequestMeta } from '../../context.js';
+import { containsPattern } from '../../db/like.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { type AuditWho, recordAudit } from '../audit/service.js';
@@ -124,7 +125,7 @@ export async function listRequirements(
     .orderBy('sort');
   if (filter.category) q = q.where('category', '=', filter.category);
   if (filter.q) {
-    const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(filter.q);
     q = q.where((eb) => eb.or([eb(sql`lower(ref)`, 'like', like), eb(sql`lower(title)`, 'like', like)]));
   }
   return (await q.execute())

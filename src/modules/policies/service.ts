@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
+import { containsPattern } from '../../db/like.js';
 import type { PolicyStatus } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError } from '../../errors.js';
@@ -170,8 +171,6 @@ function toItem(actor: PolicyActor, r: Row, c: Context): PolicyItem {
   };
 }
 
-const escapeLike = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Policies the caller may see, by key, keyset-paginated (the cursor is the last key seen). */
 export async function listPolicies(
   tx: Tx,
@@ -198,7 +197,7 @@ export async function listPolicies(
         : q.where('p.reviewer_user_id', '=', actor.userId).where('p.status', '=', f.status);
   }
   if (f.q) {
-    const like = escapeLike(f.q);
+    const like = containsPattern(f.q);
     q = q.where((eb) => eb.or([eb(sql`lower(p.key)`, 'like', like), eb(sql`lower(p.title)`, 'like', like)]));
   }
   if (f.cursor) q = q.where('p.key', '>', f.cursor);
