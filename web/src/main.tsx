@@ -35,6 +35,8 @@ const theme = createTheme({
     // Nearly every field is required, so asterisks are noise; the `required` attribute still tells
     // assistive technology, and labels stay exactly their words (e.g. "Password", not "Password *").
     InputWrapper: { defaultProps: { withAsterisk: false } },
+    // Status badges are a word or two: a narrow table column must not cut them to "IN PR…".
+    Badge: { styles: { root: { flexShrink: 0, minWidth: 'max-content' } } },
   },
 });
 

@@ -212,16 +212,6 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
       targetId: tokenId,
       details: { name: 'ci-pipeline', scopes: ['org:read'] },
     });
-    await seedDemoProgram(
-      tx,
-      org.id,
-      {
-        admin: adminId,
-        engineer: ids.get('sam.lee@northwind.demo')!,
-        reviewer: ids.get('chris.obrien@northwind.demo')!,
-      },
-      now,
-    );
     // --- Evidence tasks (src/modules/tasks/demo.ts): some completed, some overdue, assigned to people ---
     const person = (email: string) => {
       const p = PEOPLE.find((x) => x.email === email)!;
@@ -259,6 +249,17 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
       now,
     );
     // --- end of policies ---
+    // The program's rollout last: each day's readiness is recorded with the policies in place.
+    await seedDemoProgram(
+      tx,
+      org.id,
+      {
+        admin: adminId,
+        engineer: ids.get('sam.lee@northwind.demo')!,
+        reviewer: ids.get('chris.obrien@northwind.demo')!,
+      },
+      now,
+    );
     return org;
   });
   await ctx.database.query(

@@ -151,7 +151,7 @@ export function ControlsPage() {
               </Text>
             ) : (
               <Stack>
-                <Table.ScrollContainer minWidth={720}>
+                <Table.ScrollContainer minWidth={960}>
                   <Table verticalSpacing="sm" highlightOnHover>
                     <Table.Thead>
                       <Table.Tr>
@@ -175,12 +175,12 @@ export function ControlsPage() {
                           <Table.Td>
                             <Text size="sm">{c.criteria.join(', ')}</Text>
                           </Table.Td>
-                          <Table.Td>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>
                             <Badge color={STATUS_LABEL[c.status].color} variant="light">
                               {STATUS_LABEL[c.status].label}
                             </Badge>
                           </Table.Td>
-                          <Table.Td>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>
                             {c.retired ? (
                               <Badge color="gray" variant="outline">
                                 Retired

@@ -108,7 +108,7 @@ export function ReadinessPage() {
                       <Table.Thead>
                         <Table.Tr>
                           <Table.Th>Criterion</Table.Th>
-                          <Table.Th>Status</Table.Th>
+                          <Table.Th w={140}>Status</Table.Th>
                           <Table.Th>Controls</Table.Th>
                         </Table.Tr>
                       </Table.Thead>
@@ -123,7 +123,7 @@ export function ReadinessPage() {
                                 {r.title}
                               </Text>
                             </Table.Td>
-                            <Table.Td>
+                            <Table.Td style={{ whiteSpace: 'nowrap' }}>
                               <Badge color={REQUIREMENT_LABEL[r.status].color} variant="light">
                                 {REQUIREMENT_LABEL[r.status].label}
                               </Badge>
