@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generate } from 'otplib';
 import pg from 'pg';
 import pino from 'pino';
+import { FsBlobStore } from '../src/blobs/store.js';
 import { loadConfig } from '../src/config.js';
 import { CLI_META } from '../src/context.js';
 import { MasterKey } from '../src/crypto/master-key.js';
@@ -32,13 +36,20 @@ export interface BenchServer {
  */
 export async function startServer(engine: Engine): Promise<BenchServer> {
   const { database, url, drop } = await createTestDatabase(engine);
+  // Evidence files go to a temporary folder, removed on close.
+  const blobDir = mkdtempSync(join(tmpdir(), 'attest-bench-blobs-'));
   let app: FastifyInstance | undefined;
   try {
     const config = loadConfig(
       { dataDir: '/nonexistent-attest-bench', logLevel: 'silent', jobs: false, trustProxy: true },
       {},
     );
-    const rt = await openRuntime(config, { database, keys: MasterKey.generate(), log: pino({ level: 'silent' }) });
+    const rt = await openRuntime(config, {
+      database,
+      keys: MasterKey.generate(),
+      blobs: new FsBlobStore(blobDir),
+      log: pino({ level: 'silent' }),
+    });
     app = await buildServer(rt);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
@@ -56,11 +67,13 @@ export async function startServer(engine: Engine): Promise<BenchServer> {
           await backendsGone(url);
         }
         await drop();
+        rmSync(blobDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await drop().catch(() => undefined);
+    rmSync(blobDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -35,6 +35,14 @@ const ConfigSchema = z.object({
   masterKey: z.string().optional(),
   /** Start pg-boss workers with the server (tests may turn them off). */
   jobs: z.boolean(),
+  /** Evidence files go to this S3 bucket instead of `<dataDir>/blobs` when set. */
+  blobS3Bucket: z.string().min(1).optional(),
+  blobS3Region: z.string().min(1).optional(),
+  /** An S3-compatible endpoint (MinIO, Ceph, R2…); path-style addressing is used with it. */
+  blobS3Endpoint: z.url().optional(),
+  blobS3Prefix: z.string().optional(),
+  /** The largest evidence upload accepted, in bytes. */
+  maxUploadBytes: z.coerce.number().int().min(1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -62,6 +70,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     logLevel: env.LOG_LEVEL ?? 'info',
     masterKey: env.ATTEST_MASTER_KEY || undefined,
     jobs: bool(env.ATTEST_JOBS) ?? true,
+    blobS3Bucket: env.ATTEST_BLOB_S3_BUCKET || undefined,
+    blobS3Region: env.ATTEST_BLOB_S3_REGION || undefined,
+    blobS3Endpoint: env.ATTEST_BLOB_S3_ENDPOINT || undefined,
+    blobS3Prefix: env.ATTEST_BLOB_S3_PREFIX || undefined,
+    maxUploadBytes: env.ATTEST_MAX_UPLOAD_BYTES ?? 2 * 1024 ** 3,
   };
   const merged = {
     ...fromEnv,

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { BlobStore } from './blobs/store.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { Keyring } from './crypto/keyring.js';
 import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/connect.js';
 import type { Role, SessionStage } from './db/schema.js';
@@ -12,6 +14,10 @@ export interface AppContext {
   database: Database;
   clock: Clock;
   keys: MasterKey;
+  /** Organisation data keys (evidence files), wrapped under the master key's key-encrypting terms. */
+  keyring: Keyring;
+  /** Where encrypted evidence files are stored. */
+  blobs: BlobStore;
   mailer: Mailer;
   log: Logger;
 }

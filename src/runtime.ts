@@ -1,9 +1,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { type BlobStore, openBlobStore } from './blobs/store.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { Keyring } from './crypto/keyring.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type Database, openDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
@@ -64,6 +66,8 @@ export interface OpenOptions {
   /** An already-open database (tests). */
   database?: Database;
   keys?: MasterKey;
+  /** Where evidence files go (tests pass a temporary folder); by default as configured. */
+  blobs?: BlobStore;
 }
 
 export interface Runtime extends AppContext {
@@ -72,7 +76,8 @@ export interface Runtime extends AppContext {
 
 /**
  * Opens everything a command needs: the database (migrated, app role checked), the master key
- * (checked against the database), the mailer and the logger.
+ * (checked against the database) and the keyring it unlocks, the blob store, the mailer and
+ * the logger.
  */
 export async function openRuntime(config: Config, options: OpenOptions = {}): Promise<Runtime> {
   const log = options.log ?? pino({ level: config.logLevel, base: { service: 'attest' } });
@@ -94,6 +99,7 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
         ? MasterKey.fromBase64(config.masterKey)
         : MasterKey.fromFile(join(config.dataDir, 'master.key')));
     await checkMasterKey(database, keys);
+    const keyring = await Keyring.open(database, keys, (options.clock ?? systemClock).now());
     await syncBuiltinFrameworks(database);
     await loadLibraryWhereMissing(database, (options.clock ?? systemClock).now());
     await loadPoliciesWhereMissing(database, (options.clock ?? systemClock).now());
@@ -104,6 +110,8 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
       database: db,
       clock: options.clock ?? systemClock,
       keys,
+      keyring,
+      blobs: options.blobs ?? openBlobStore(config),
       mailer: createMailer(config.smtpUrl, config.mailFrom),
       log,
       close: async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Database } from '../src/db/connect.js';
 import { APP_ROLE, AppRoleMisconfigured, checkAppRole, withScope } from '../src/db/tenancy.js';
+import { appendToLedger, makeCheckpoint } from '../src/ledger/service.js';
 import { SCOPE_NAMES } from '../src/modules/tokens/service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, ENGINES } from './helpers/db.js';
@@ -19,6 +20,7 @@ import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
  */
 const INSTANCE_WIDE = [
   'instance_settings',
+  'keyring_keks',
   'login_throttle',
   'organizations',
   'schema_migrations',
@@ -154,6 +156,8 @@ for (const engine of ENGINES) {
            VALUES (gen_random_uuid(), $1, 'catalogue.check', 'resource-1', 'pass', now())`,
           [org.id],
         );
+        // The organisation's first data key (the keyring creates it on first use).
+        await t.rt.keyring.currentDataKey(org.id);
         // A file that completed one of the evidence tasks organisation creation opened.
         await database.query(
           `INSERT INTO task_files (id, org_id, task_id, name, content_type, size, sha256, sealed, uploaded_at)
@@ -189,6 +193,23 @@ for (const engine of ENGINES) {
           `INSERT INTO readiness_snapshots (org_id, framework_id, day, controls, implemented, passing, failing, overdue,
                                             requirements, requirements_met, taken_at)
            VALUES ($1, 'soc2-2017', current_date, 1, 1, 1, 0, 0, 1, 1, now())`,
+          [org.id],
+        );
+        // The organisation's ledger: its counter, two leaves, its signing key and a checkpoint.
+        await withScope(database, { orgId: org.id }, async (tx) => {
+          for (const ref of ['catalogue-1', 'catalogue-2']) {
+            const entry = { kind: 'evidence', refId: ref, contentHash: '0'.repeat(64) };
+            await appendToLedger(tx, org.id, entry, t.clock.now());
+          }
+          await makeCheckpoint(tx, org.id, t.clock.now(), t.rt);
+        });
+        // An evidence item on the ledger's first leaf (its blob is not needed here).
+        await database.query(
+          `INSERT INTO evidence (id, org_id, name, content_type, size, sha256, key_term, blob_key, control_id,
+                                 effective_from, uploaded_at, ledger_index)
+           SELECT gen_random_uuid(), $1, 'catalogue.txt', 'text/plain', 1, repeat('0', 64),
+                  (SELECT max(term) FROM org_data_keys WHERE org_id = $1), 'org/catalogue', id, now(), now(), 0
+             FROM controls WHERE org_id = $1 ORDER BY key LIMIT 1`,
           [org.id],
         );
       }

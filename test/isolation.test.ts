@@ -7,6 +7,7 @@ import { SCOPE_NAMES } from '../src/modules/tokens/service.js';
 import { type Client, startTestApp, type TestApp } from './helpers/app.js';
 import { ENGINES } from './helpers/db.js';
 import { makeOrg, signIn, type TestOrg, type TestUser } from './helpers/factories.js';
+import { multipart } from './helpers/multipart.js';
 // Importing it hooks server creation, so the servers built below report every route they register.
 import { type RouteInfo, type RouteRequest, requestFor, routesOf, slotsOf } from './helpers/routes.js';
 
@@ -336,6 +337,36 @@ for (const engine of ENGINES) {
         .limit(1)
         .executeTakeFirstOrThrow();
 
+      // One of each program record: a policy, an evidence task, a notice, an evidence item.
+      const firstId = async (table: 'policies' | 'evidence_tasks') =>
+        (
+          await t.rt.database.db
+            .selectFrom(table)
+            .select('id')
+            .where('org_id', '=', a.id)
+            .orderBy('id')
+            .limit(1)
+            .executeTakeFirstOrThrow()
+        ).id;
+      const upload = multipart(
+        { controlId: control.id, note: `${A_LABEL} evidence` },
+        { name: `${A_LABEL}.txt`, data: Buffer.from(`evidence of ${A_LABEL}\n`) },
+      );
+      const evidence = await aOwner.request('POST', '/api/v1/evidence', upload.body, upload.headers);
+      await expectStatus(evidence, 201, "A's evidence");
+      await t.rt.database.query(
+        `INSERT INTO notifications (id, org_id, user_id, kind, title, created_at)
+         VALUES (gen_random_uuid(), $1, $2, 'isolation', $3, now())`,
+        [a.id, a.users.member.id, `${A_LABEL} notice`],
+      );
+      const notice = await t.rt.database.query('SELECT id FROM notifications WHERE org_id = $1', [a.id]);
+      const program = [
+        { what: 'policy id', id: await firstId('policies') },
+        { what: 'evidence task id', id: await firstId('evidence_tasks') },
+        { what: 'notification id', id: String((notice.rows[0] as { id: string }).id) },
+        { what: 'evidence id', id: String(evidence.json().id) },
+      ];
+
       const aIds: Named[] = [
         { what: 'organisation id', value: a.id },
         ...ROLES.map((r) => ({ what: `${r}'s user id`, value: a.users[r].id })),
@@ -346,6 +377,7 @@ for (const engine of ENGINES) {
         ...sessions.map((s, i) => ({ what: `session id #${i + 1}`, value: s.id })),
         { what: 'security key id', value: credentialId },
         { what: 'control id', value: control.id },
+        ...program.map((r) => ({ what: r.what, value: r.id })),
         ...audit.map((r) => ({ what: `audit row id ${r.id}`, value: String(r.id) })),
       ];
       const inviteLinks = [invited, revoked].map((r) =>

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { openWithKey } from '../src/crypto/seal.js';
 import { startJobs } from '../src/jobs/boss.js';
 import { loadControlLibrary } from '../src/modules/controls/library.js';
 import { seedDemo } from '../src/modules/demo/seed.js';
@@ -292,15 +293,21 @@ for (const engine of ENGINES) {
           /^attachment; filename="q1 restore _\.pdf"; filename\*=UTF-8''q1%20restore%20%E2%9C%93\.pdf$/,
         );
 
-        const [stored] = await rows<{ sealed: Uint8Array }>(t, 'SELECT sealed FROM task_files WHERE task_id = $1', [
-          fileTask.id,
-        ]);
+        const [stored] = await rows<{ sealed: Uint8Array; key_term: number }>(
+          t,
+          'SELECT sealed, key_term FROM task_files WHERE task_id = $1',
+          [fileTask.id],
+        );
         assert.ok(stored);
         const sealed = Buffer.from(stored.sealed);
         assert.ok(!sealed.includes(Buffer.from('ATTEST-EVIDENCE-PLAINTEXT')), 'stored encrypted');
         assert.ok(!sealed.includes(plaintext.subarray(100, 164)));
-        assert.ok(t.rt.keys.openBytes(sealed, fileContext(org.id, fileTask.id)).equals(plaintext));
-        assert.throws(() => t.rt.keys.openBytes(sealed, fileContext(org.id, linkTask.id)), 'bound to its task');
+        // Sealed under the organisation's current data key, whose term is stored beside it.
+        const dataKey = await t.rt.keyring.currentDataKey(org.id);
+        assert.equal(stored.key_term, dataKey.term);
+        assert.ok(openWithKey(dataKey.key, sealed, fileContext(org.id, fileTask.id)).equals(plaintext));
+        assert.throws(() => openWithKey(dataKey.key, sealed, fileContext(org.id, linkTask.id)), 'bound to its task');
+        assert.throws(() => t.rt.keys.openBytes(sealed, fileContext(org.id, fileTask.id)), 'not the master key');
 
         const empty = await mine();
         problem(

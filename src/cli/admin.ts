@@ -2,9 +2,10 @@ import QRCode from 'qrcode';
 import { CLI_META } from '../context.js';
 import { loadMigrations } from '../db/migrate.js';
 import { withScope } from '../db/tenancy.js';
-import { exportAuditCsv, recordAudit } from '../modules/audit/service.js';
+import { exportAuditCsv, recordAudit, recordSystemAudit } from '../modules/audit/service.js';
 import { seedCoverageOf } from '../modules/controls/service.js';
 import { seedDemo } from '../modules/demo/seed.js';
+import { evidenceExportCommand } from '../modules/evidence/cli.js';
 import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
 import { type FrameworkImportArgs, frameworkImportCommand, oscalExportCommand } from '../modules/oscal/cli.js';
@@ -146,6 +147,51 @@ async function oscalExport(rt: Runtime, args: { kind: string; org?: string }): P
   return { lines: [line], file };
 }
 
+/** `attest keys rotate`: a new key term at both levels of the keyring; recorded in the system audit log. */
+async function keysRotate(rt: Runtime): Promise<AdminOutput> {
+  const now = rt.clock.now();
+  const result = await rt.keyring.rotate(now, (tx, done) =>
+    recordSystemAudit(tx, 'attest-cli', CLI_META, now, 'keys.rotated', { ...done }),
+  );
+  return {
+    lines: [
+      `Rotated the keyring: new key-encrypting term ${result.kekTerm}, a new data-key term for ${result.organisations} organisation(s), ${result.rewrapped} data key(s) re-wrapped.`,
+      'New files use the new terms; files written under older terms stay readable.',
+    ],
+  };
+}
+
+/** `attest keys status`: the key terms at both levels and how many data keys each KEK term wraps. */
+async function keysStatus(rt: Runtime): Promise<AdminOutput> {
+  const status = await rt.keyring.status();
+  const { rows } = await rt.database.query('SELECT id, slug FROM organizations');
+  const slugs = new Map(rows.map((r) => [String(r.id), String(r.slug)]));
+  const newestKek = status.kekTerms.at(-1)?.term;
+  const lines = ['Key-encrypting keys (wrapped under the master key):'];
+  for (const k of status.kekTerms) {
+    lines.push(
+      `  term ${k.term}  created ${k.createdAt}  wraps ${k.wraps} data key(s)${k.term === newestKek ? '  (current)' : ''}`,
+    );
+  }
+  lines.push('Organisation data keys:');
+  if (status.organisations.length === 0)
+    lines.push('  none yet (each is created when its organisation first stores a file)');
+  for (const org of status.organisations) {
+    const current = org.terms.at(-1);
+    lines.push(
+      `  ${slugs.get(org.orgId) ?? org.orgId}  terms ${org.terms.map((t) => t.term).join(', ')}  (current ${current?.term}, created ${current?.createdAt})`,
+    );
+  }
+  return { lines };
+}
+
+async function evidenceExport(
+  rt: Runtime,
+  args: { org?: string; from?: string; to?: string; out: string },
+): Promise<AdminOutput> {
+  return { lines: [await evidenceExportCommand(rt, await resolveOrg(rt, args.org), args)] };
+}
+
 export const ADMIN_COMMANDS = {
   init,
   demo,
@@ -153,7 +199,10 @@ export const ADMIN_COMMANDS = {
   'framework-import': frameworkImport,
   'oscal-export': oscalExport,
   'audit-export': auditExport,
+  'evidence-export': evidenceExport,
   coverage,
+  'keys-rotate': keysRotate,
+  'keys-status': keysStatus,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;
 
 export type AdminCommandName = keyof typeof ADMIN_COMMANDS;

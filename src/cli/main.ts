@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config.js';
+import { addEvidenceRemote, readTrustedKey } from '../modules/evidence/cli.js';
+import { verifyBundle } from '../modules/evidence/verify-bundle.js';
 import { readPassword } from './password.js';
 import { callApi, type RemoteOptions } from './remote.js';
 import { runAdmin } from './run-admin.js';
@@ -143,6 +146,24 @@ program
     await runAdmin(loadConfig(overrides()), 'oscal-export', { kind, org: o.org }, o.out);
   });
 
+const keys = program.command('keys').description('the keyring that encrypts evidence files');
+
+keys
+  .command('rotate')
+  .description(
+    'add a new key term (master-key KEK and every organisation data key) and re-wrap; old data stays readable',
+  )
+  .action(async () => {
+    await runAdmin(loadConfig(overrides()), 'keys-rotate', {});
+  });
+
+keys
+  .command('status')
+  .description('show the key terms and how many data keys each key-encrypting term wraps')
+  .action(async () => {
+    await runAdmin(loadConfig(overrides()), 'keys-status', {});
+  });
+
 program
   .command('whoami')
   .description('show who an API token acts as, on a running server')
@@ -156,6 +177,52 @@ program
     }>(o, 'GET', '/api/v1/me');
     const where = me.organisation ? ` in ${me.organisation.name} (${me.organisation.slug}) as ${me.role}` : '';
     process.stdout.write(`${me.user.email}${where}\n`);
+  });
+
+const evidence = program.command('evidence').description('the evidence vault of an organisation');
+
+evidence
+  .command('add')
+  .description('upload a file as evidence of a control or task, on a running server (API token, program:write)')
+  .argument('<file>', 'the file (streamed, any size up to the server limit)')
+  .option('--control <key-or-id>', 'the control it is evidence of, by key (ACC-01) or id')
+  .option('--task <id>', 'the evidence task it completes (its control comes with it)')
+  .option('--note <text>', 'what the file shows')
+  .option('--effective-from <date>', 'the start of the time it proves (default: now)')
+  .option('--effective-to <date>', 'the end of the period it proves')
+  .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))
+  .addOption(new Option('--token <token>', 'API token (atst_…)').env('ATTEST_TOKEN'))
+  .action(async (file: string, o: Parameters<typeof addEvidenceRemote>[1]) => {
+    const item = await addEvidenceRemote(file, o);
+    process.stdout.write(
+      `Added ${item.name} as ledger entry #${item.ledgerIndex} (sha256 ${item.sha256}, id ${item.id}).\n`,
+    );
+  });
+
+evidence
+  .command('export')
+  .description(
+    'write a verifiable bundle (zip) of the evidence effective in a window; the export is audited and logged',
+  )
+  .option('--from <date>', 'evidence effective at or after this date (YYYY-MM-DD or ISO time)')
+  .option('--to <date>', 'evidence effective before this date')
+  .requiredOption('--out <file>', 'the zip to write (mode 0600)')
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .action(async (o: { from?: string; to?: string; out: string; org?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'evidence-export', { ...o, out: resolve(o.out) });
+  });
+
+program
+  .command('verify')
+  .description(
+    'check an evidence bundle offline (no database, no network): files, proofs, signature; exits 1 on any failure',
+  )
+  .argument('<bundle>', 'the zip written by `attest evidence export` or the web app')
+  .option('--key <key-or-file>', "the organisation's verifier key you trust (otherwise the bundle's key.pub is used)")
+  .action(async (bundle: string, o: { key?: string }) => {
+    const report = await verifyBundle(bundle, { trustedKey: readTrustedKey(o.key) });
+    for (const line of report.lines) process.stdout.write(`${line}\n`);
+    if (!report.ok) process.exitCode = 1;
   });
 
 program.parseAsync().catch((error: unknown) => {

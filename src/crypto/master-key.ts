@@ -41,6 +41,16 @@ export class MasterKey {
     return createHmac('sha256', this.key).update(`${purpose}\0${data}`).digest('base64url');
   }
 
+  /** AES-256 key wrap (RFC 3394) of a key-encrypting key of the keyring (src/crypto/keyring.ts). */
+  wrapKey(key: Buffer): Buffer {
+    return wrapKey(this.key, key);
+  }
+
+  /** Throws when the wrapped key was not made with this master key (the wrap's integrity check). */
+  unwrapKey(wrapped: Uint8Array): Buffer {
+    return unwrapKey(this.key, wrapped);
+  }
+
   /** AES-256-GCM; `context` (e.g. "totp:<user id>") is bound as associated data. */
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(12);
@@ -85,3 +95,17 @@ export class MasterKey {
 }
 
 const SEALED_BYTES_V1 = 0x01;
+
+/** RFC 3394's default initial value: unwrapping checks it, so a wrong key is detected. */
+const KEY_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+
+/** AES-256 key wrap (RFC 3394, `id-aes256-wrap`) of a 256-bit key under `kek`: 40 bytes. */
+export function wrapKey(kek: Buffer, key: Buffer): Buffer {
+  const cipher = createCipheriv('id-aes256-wrap', kek, KEY_WRAP_IV);
+  return Buffer.concat([cipher.update(key), cipher.final()]);
+}
+
+export function unwrapKey(kek: Buffer, wrapped: Uint8Array): Buffer {
+  const decipher = createDecipheriv('id-aes256-wrap', kek, KEY_WRAP_IV);
+  return Buffer.concat([decipher.update(wrapped), decipher.final()]);
+}

@@ -283,8 +283,26 @@ export interface TaskFilesTable {
   size: number;
   sha256: string;
   sealed: Uint8Array;
+  /** The organisation data-key term it is sealed under; null: sealed under the master key (before 0009). */
+  key_term: number | null;
   uploaded_by: string | null;
   uploaded_at: Timestamp;
+}
+
+// The keyring (0009_keyring.sql)
+export interface KeyringKeksTable {
+  term: number;
+  wrapped_key: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface OrgDataKeysTable {
+  org_id: string;
+  term: number;
+  kek_term: number;
+  wrapped_key: Uint8Array;
+  created_at: Timestamp;
+  rewrapped_at: Timestamp | null;
 }
 
 // Policies (0006_policies.sql)
@@ -349,6 +367,64 @@ export interface PolicyAcceptancesTable {
   user_agent: string | null;
 }
 
+// The evidence ledger (0010_ledger.sql)
+export interface LedgerHeadsTable {
+  org_id: string;
+  size: number;
+  updated_at: Timestamp;
+}
+
+export interface LedgerLeavesTable {
+  org_id: string;
+  idx: number;
+  leaf_hash: Uint8Array;
+  leaf_data: Uint8Array;
+  kind: string;
+  ref_id: string;
+  created_at: Timestamp;
+}
+
+export interface LedgerKeysTable {
+  org_id: string;
+  name: string;
+  verifier_key: string;
+  key_term: number;
+  private_key_sealed: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface LedgerCheckpointsTable {
+  org_id: string;
+  size: number;
+  root_hash: Uint8Array;
+  note: string;
+  created_at: Timestamp;
+}
+
+// Evidence vault (0011_evidence.sql)
+export interface EvidenceTable {
+  id: string;
+  org_id: string;
+  name: string;
+  content_type: string;
+  size: ColumnType<string, number, never>;
+  sha256: string;
+  key_term: number;
+  blob_key: string;
+  control_id: string | null;
+  task_id: string | null;
+  effective_from: Timestamp;
+  effective_to: Timestamp | null;
+  note: ColumnType<string, string | undefined, never>;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+  ledger_index: ColumnType<number, number, never>;
+  erased_at: Timestamp | null;
+  erased_by: string | null;
+  erase_reason: string | null;
+  erased_ledger_index: ColumnType<number | null, never, number>;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
@@ -372,8 +448,15 @@ export interface Schema {
   readiness_snapshots: ReadinessSnapshotsTable;
   evidence_tasks: EvidenceTasksTable;
   task_files: TaskFilesTable;
+  keyring_keks: KeyringKeksTable;
+  org_data_keys: OrgDataKeysTable;
+  ledger_heads: LedgerHeadsTable;
+  ledger_leaves: LedgerLeavesTable;
+  ledger_keys: LedgerKeysTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
   policy_settings: PolicySettingsTable;
   policies: PoliciesTable;
   policy_versions: PolicyVersionsTable;
   policy_acceptances: PolicyAcceptancesTable;
+  evidence: EvidenceTable;
 }

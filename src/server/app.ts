@@ -14,10 +14,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
 import { newId } from '../crypto/random.js';
+import { ledgerRoutes } from '../ledger/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
 import { controlRoutes } from '../modules/controls/routes.js';
 import { dashboardRoutes } from '../modules/dashboard/routes.js';
+import { evidenceRoutes } from '../modules/evidence/routes.js';
 import { frameworkRoutes } from '../modules/frameworks/routes.js';
 import { meRoutes } from '../modules/me/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
@@ -126,6 +128,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(readinessRoutes(ctx));
       await api.register(taskRoutes(ctx));
       await api.register(policyRoutes(ctx));
+      await api.register(evidenceRoutes(ctx));
+      await api.register(ledgerRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
 import { startJobs } from '../jobs/boss.js';
+import { registerLedgerJobs } from '../ledger/jobs.js';
+import { registerEvidenceJobs, sweepEvidenceBlobs } from '../modules/evidence/sweep.js';
 import { registerReadinessJobs } from '../modules/readiness/jobs.js';
 import { registerTaskJobs } from '../modules/tasks/jobs.js';
 import { openRuntime } from '../runtime.js';
@@ -32,8 +34,12 @@ export async function serve(config: Config): Promise<Serving> {
       boss = await startJobs(rt.database, rt.log);
       await registerReadinessJobs(boss, rt);
       await registerTaskJobs(boss, rt);
+      await registerEvidenceJobs(boss, rt);
+      await registerLedgerJobs(boss, rt);
     }
     await app.listen({ host: config.host, port: config.port });
+    // What a crash left in the blob store goes now, not at the first hourly sweep.
+    void sweepEvidenceBlobs(rt).catch((error: unknown) => rt.log.warn({ err: error }, 'evidence sweep failed'));
   } catch (error) {
     await admin?.close();
     await boss?.stop({ graceful: false, wait: true });

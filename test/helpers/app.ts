@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { FsBlobStore } from '../../src/blobs/store.js';
 import { ManualClock } from '../../src/clock.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
@@ -24,7 +28,15 @@ export async function startTestApp(engine: Engine, config: Partial<Config> = {})
   const { database, drop } = await createTestDatabase(engine);
   const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
   const cfg = loadConfig({ dataDir: '/nonexistent-attest-test', logLevel: 'silent', jobs: false, ...config }, {});
-  const rt = await openRuntime(cfg, { database, clock, keys: MasterKey.generate(), log: pino({ level: 'silent' }) });
+  // Evidence files go to a folder of this app's own, removed on close.
+  const blobDir = await mkdtemp(join(tmpdir(), 'attest-blobs-'));
+  const rt = await openRuntime(cfg, {
+    database,
+    clock,
+    keys: MasterKey.generate(),
+    blobs: new FsBlobStore(blobDir),
+    log: pino({ level: 'silent' }),
+  });
   const app = await buildServer(rt);
   await app.ready();
   return {
@@ -35,6 +47,7 @@ export async function startTestApp(engine: Engine, config: Partial<Config> = {})
     close: async () => {
       await app.close();
       await drop();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

@@ -473,3 +473,29 @@ export interface NotificationPage extends Items<NotificationItem> {
   unread: number;
   nextCursor: string | null;
 }
+
+// Evidence
+/** verified: its inclusion proof checks against the latest signed checkpoint; pending: no checkpoint covers it yet. */
+export type LedgerState = 'verified' | 'pending' | 'failed' | 'erased';
+
+export interface EvidenceItem {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  control: { id: string; key: string; title: string } | null;
+  task: { id: string; title: string } | null;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  note: string;
+  uploadedBy: TaskPerson | null;
+  uploadedAt: string;
+  ledgerIndex: number;
+  ledger: LedgerState;
+  erased: { at: string; by: TaskPerson | null; reason: string } | null;
+}
+
+export interface EvidencePage extends Items<EvidenceItem> {
+  nextCursor: string | null;
+}

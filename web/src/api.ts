@@ -151,6 +151,20 @@ async function readProblem(response: Response): Promise<Problem> {
   return { status: response.status, title: response.statusText || `Request failed (${response.status})` };
 }
 
+/**
+ * The headers a write sent outside `request` must carry (an upload that reports its progress
+ * through XMLHttpRequest, a download of a POST answer): the session's CSRF token.
+ */
+export async function writeHeaders(): Promise<Record<string, string>> {
+  if (csrfToken === null) await fetchMe();
+  return csrfToken === null ? {} : { 'X-CSRF-Token': csrfToken };
+}
+
+/** A problem+json body (or a stand-in) as the ApiError every screen knows how to show. */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  return new ApiError(response.status, await readProblem(response));
+}
+
 const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body: unknown = {}, needsCsrf = true) => request<T>('POST', path, { body, needsCsrf });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });

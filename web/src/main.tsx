@@ -12,6 +12,7 @@ import { ControlsPage } from './pages/Controls';
 import { CoveragePage } from './pages/Coverage';
 import { DashboardPage } from './pages/Dashboard';
 import { EnrolPage } from './pages/Enrol';
+import { EvidencePage } from './pages/Evidence';
 import { FrameworksPage } from './pages/Frameworks';
 import { InvitePage } from './pages/Invite';
 import { LoginPage } from './pages/Login';
@@ -60,6 +61,7 @@ function App() {
         <Route path="coverage" element={<CoveragePage />} />
         <Route path="tasks" element={<TasksPage />} />
         <Route path="my-tasks" element={<MyTasksPage />} />
+        <Route path="evidence" element={<EvidencePage />} />
         <Route path="policies" element={<PoliciesPage />} />
         <Route path="policies/:policyId" element={<PolicyPage />} />
         <Route path="my-policies" element={<MyPoliciesPage />} />

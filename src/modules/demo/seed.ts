@@ -5,6 +5,7 @@ import { setScope, withScope } from '../../db/tenancy.js';
 import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
+import { seedDemoEvidence } from '../evidence/demo.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
 import { seedDemoPolicies } from '../policies/demo.js';
 import { seedDemoTasks } from '../tasks/demo.js';
@@ -220,7 +221,7 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
     await seedDemoTasks(
       tx,
       org.id,
-      ctx.keys,
+      ctx,
       person('priya.shah@northwind.demo'),
       [
         'sam.lee@northwind.demo',
@@ -262,6 +263,16 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
     );
     return org;
   });
+  // --- Evidence (src/modules/evidence/demo.ts): a few files on controls and a signed checkpoint ---
+  // After the organisation's transaction: each file's blob is stored before its own transaction.
+  const priya = await ctx.database.query('SELECT id FROM users WHERE email = $1', ['priya.shah@northwind.demo']);
+  await seedDemoEvidence(
+    ctx,
+    organisation.id,
+    { id: String(priya.rows[0]?.id), email: 'priya.shah@northwind.demo' },
+    DEMO_META,
+  );
+  // --- end of evidence ---
   await ctx.database.query(
     `INSERT INTO instance_settings (key, value) VALUES ('default_org', $1::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,

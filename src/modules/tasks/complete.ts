@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RequestMeta } from '../../context.js';
-import type { MasterKey } from '../../crypto/master-key.js';
+import type { AppContext, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
+import { openWithKey, sealWithKey } from '../../crypto/seal.js';
 import type { TaskCadence, TaskCompletionKind } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
@@ -15,6 +15,12 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Associated data of a sealed task file: it opens only as this organisation's file of this task. */
 export const fileContext = (orgId: string, taskId: string) => `task-file:${orgId}:${taskId}`;
+
+/**
+ * What seals and opens task files: the organisation's data keys (the keyring), and the master
+ * key for files stored before the keyring (key_term NULL), which stay readable.
+ */
+export type FileKeys = Pick<AppContext, 'keys' | 'keyring'>;
 
 interface LockedTask {
   id: string;
@@ -202,10 +208,10 @@ function cleanName(name: string): string {
   return clean;
 }
 
-/** Completes an open task with a file: sealed (AES-256-GCM) before it is stored. */
+/** Completes an open task with a file: sealed (AES-256-GCM, the organisation's current data key) before it is stored. */
 export async function uploadTaskFile(
   tx: Tx,
-  keys: MasterKey,
+  keys: FileKeys,
   actor: TaskActor,
   id: string,
   upload: Upload,
@@ -225,6 +231,7 @@ export async function uploadTaskFile(
   }
   const name = cleanName(upload.name);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const dataKey = await keys.keyring.currentDataKey(actor.orgId, tx);
   await tx
     .insertInto('task_files')
     .values({
@@ -235,7 +242,8 @@ export async function uploadTaskFile(
       content_type: upload.contentType ?? 'application/octet-stream',
       size: bytes.length,
       sha256,
-      sealed: keys.sealBytes(bytes, fileContext(actor.orgId, task.id)),
+      sealed: sealWithKey(dataKey.key, bytes, fileContext(actor.orgId, task.id)),
+      key_term: dataKey.term,
       uploaded_by: actor.userId,
       uploaded_at: now,
     })
@@ -246,7 +254,7 @@ export async function uploadTaskFile(
 /** The file that completed a task, decrypted, for anyone who may see the task. */
 export async function readTaskFile(
   tx: Tx,
-  keys: MasterKey,
+  keys: FileKeys,
   actor: TaskActor,
   id: string,
   now: Date,
@@ -254,7 +262,7 @@ export async function readTaskFile(
   await getTask(tx, actor, id, now);
   const file = await tx
     .selectFrom('task_files')
-    .select(['name', 'content_type', 'sealed'])
+    .select(['name', 'content_type', 'sealed', 'key_term'])
     .where('task_id', '=', id)
     .orderBy('uploaded_at', 'desc')
     .executeTakeFirst();
@@ -262,6 +270,13 @@ export async function readTaskFile(
   return {
     name: file.name,
     contentType: file.content_type,
-    bytes: keys.openBytes(file.sealed, fileContext(actor.orgId, id)),
+    bytes:
+      file.key_term === null
+        ? keys.keys.openBytes(file.sealed, fileContext(actor.orgId, id))
+        : openWithKey(
+            await keys.keyring.dataKey(actor.orgId, file.key_term, tx),
+            file.sealed,
+            fileContext(actor.orgId, id),
+          ),
   };
 }

@@ -1,8 +1,7 @@
 import type { RequestMeta } from '../../context.js';
-import type { MasterKey } from '../../crypto/master-key.js';
 import type { Role } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
-import { completeTask, uploadTaskFile } from './complete.js';
+import { completeTask, type FileKeys, uploadTaskFile } from './complete.js';
 import { type TaskActor, updateTask } from './service.js';
 
 const DAY = 86_400_000;
@@ -22,7 +21,7 @@ export interface DemoPersonRef {
 export async function seedDemoTasks(
   tx: Tx,
   orgId: string,
-  keys: MasterKey,
+  keys: FileKeys,
   admin: DemoPersonRef,
   doers: DemoPersonRef[],
   meta: RequestMeta,

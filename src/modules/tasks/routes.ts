@@ -179,7 +179,7 @@ export function taskRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           request.tenant((tx, actor) =>
             uploadTaskFile(
               tx,
-              ctx.keys,
+              ctx,
               actor,
               request.params.id,
               {
@@ -202,7 +202,7 @@ export function taskRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const file = await request.tenant((tx, actor) =>
-          readTaskFile(tx, ctx.keys, actor, request.params.id, ctx.clock.now()),
+          readTaskFile(tx, ctx, actor, request.params.id, ctx.clock.now()),
         );
         // Always a download, never rendered in our origin, whatever the uploader said it was.
         return reply

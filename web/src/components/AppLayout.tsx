@@ -9,6 +9,7 @@ import {
   IconChevronDown,
   IconClipboardCheck,
   IconClipboardList,
+  IconFileCertificate,
   IconFileCheck,
   IconFileText,
   IconGauge,
@@ -68,6 +69,12 @@ const NAV: NavItem[] = [
     label: 'My tasks',
     icon: <IconClipboardCheck size={18} />,
     show: (me) => me.organisation !== null && me.role !== 'auditor',
+  },
+  {
+    to: '/evidence',
+    label: 'Evidence',
+    icon: <IconFileCertificate size={18} />,
+    show: (me) => me.organisation !== null,
   },
   { to: '/policies', label: 'Policies', icon: <IconFileText size={18} />, show: (me) => me.organisation !== null },
   {

@@ -21,6 +21,7 @@ import { useState } from 'react';
 import { ApiError, api, type Control, type ControlPage, type ControlStatus, errorMessage } from '../api';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { ControlEditor, DOMAINS } from '../components/ControlEditor';
+import { EvidenceForControl } from '../components/EvidenceForControl';
 import { Loaded } from '../components/PageStatus';
 import { formatDateTime } from '../format';
 import { HEALTH_LABEL } from '../health';
@@ -417,6 +418,7 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
           ))}
         </List>
       </div>
+      <EvidenceForControl controlId={control.id} />
       <div>
         <Text size="sm" fw={700}>
           Automated checks
