@@ -2,17 +2,17 @@
  * Evidence through the HTTP API: a 1 GiB file uploaded (multipart, streamed, hashed and
  * encrypted by the server) and downloaded (decrypted, streamed), against the raw speed of this
  * machine measured in the same run: SHA-256 and AES-256-GCM over the same number of bytes in
- * memory with node:crypto. The client runs in a child process, so the server's peak RSS
- * (sampled in this process, which hosts the server) is not the client's.
+ * memory with node:crypto. Server and client each run in their own process: the server's
+ * resident memory (VmRSS, and its peak VmHWM) is read from /proc.
  */
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { Engine } from '../test/helpers/db.js';
-import type { BenchServer } from './setup.js';
 
 export const EVIDENCE_BYTES = Number(process.env.BENCH_EVIDENCE_BYTES || 2 ** 30);
 const CHUNK = 64 * 1024;
@@ -107,58 +107,110 @@ const seconds = (performance.now() - start) / 1000;
 process.stdout.write(JSON.stringify({ status: res.status, seconds, bytes, sha256: hash.digest('hex') }));
 `;
 
-/** Samples this process's RSS while `fn` runs; returns the peak in MiB. */
-async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak_rss_mib: number }> {
-  let peak = process.memoryUsage().rss;
+/** The server process's resident memory (VmRSS), in MiB. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** Samples the server's RSS every 25 ms while `fn` runs: its peak during the transfer. */
+async function duringTransfer<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = rssOf(pid);
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, rssOf(pid));
   }, 25);
   try {
     const result = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, peak_rss_mib: Math.round(peak / MiB) };
+    return { result, peak: Math.max(peak, rssOf(pid)) };
   } finally {
     clearInterval(timer);
   }
 }
 
-export async function benchEvidence(
-  engine: Engine,
-  server: BenchServer,
-  session: { cookie: string; csrf: string },
-  raw: { mib_per_s: number },
-) {
+interface ServerProcess {
+  baseUrl: string;
+  cookie: string;
+  csrf: string;
+  control: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** bench/evidence-server.ts in its own process, so the memory read is the server's alone. */
+function startServerProcess(engine: Engine): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./evidence-server.ts', import.meta.url)), engine],
+      {
+        env: process.env,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    p.stdout?.once('data', (d: Buffer) => {
+      try {
+        const info = JSON.parse(d.toString().split('\n')[0] ?? '') as Omit<ServerProcess, 'stop'>;
+        resolve({
+          ...info,
+          stop: () =>
+            new Promise<void>((done) => {
+              p.once('exit', () => done());
+              p.stdin?.end();
+            }),
+        });
+      } catch (error) {
+        reject(error);
+      }
+    });
+    p.once('error', reject);
+    p.once('exit', (code) => reject(new Error(`the evidence server exited with ${code}`)));
+  });
+}
+
+export async function benchEvidence(engine: Engine, raw: { mib_per_s: number }) {
   const file = makeFile(EVIDENCE_BYTES);
+  const server = await startServerProcess(engine);
   try {
-    const controls = await server.rt.database.query('SELECT id FROM controls ORDER BY key LIMIT 1');
-    const control = String((controls.rows[0] as { id: string } | undefined)?.id ?? '');
-    const env = { URL: server.baseUrl, COOKIE: session.cookie, CSRF: session.csrf, FILE: file, CONTROL: control };
-    const rssBefore = Math.round(process.memoryUsage().rss / MiB);
-    const up = await peakRss(() => child(UPLOAD, env));
-    if (up.result.status !== 201)
-      throw new Error(`upload answered ${up.result.status}: ${JSON.stringify(up.result.body)}`);
-    const evidence = up.result.body as { id: string; sha256: string };
-    const down = await peakRss(() => child(DOWNLOAD, { ...env, ID: evidence.id }));
+    const env = {
+      URL: server.baseUrl,
+      COOKIE: server.cookie,
+      CSRF: server.csrf,
+      FILE: file,
+      CONTROL: server.control,
+    };
+    const idle = rssOf(server.pid);
+    const uploading = await duringTransfer(server.pid, () => child(UPLOAD, env));
+    const up = uploading.result;
+    if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${JSON.stringify(up.body)}`);
+    const evidence = up.body as { id: string; sha256: string };
+    const downloading = await duringTransfer(server.pid, () => child(DOWNLOAD, { ...env, ID: evidence.id }));
+    const down = downloading.result;
     const mib = EVIDENCE_BYTES / MiB;
-    const upRate = mib / Number(up.result.seconds);
-    const downRate = mib / Number(down.result.seconds);
+    const upRate = mib / Number(up.seconds);
+    const downRate = mib / Number(down.seconds);
     const round = (n: number) => Math.round(n * 100) / 100;
-    const valid =
-      down.result.status === 200 && down.result.bytes === EVIDENCE_BYTES && down.result.sha256 === evidence.sha256;
+    const valid = down.status === 200 && down.bytes === EVIDENCE_BYTES && down.sha256 === evidence.sha256;
     return {
       engine,
       bytes: EVIDENCE_BYTES,
-      upload: { mib_per_s: round(upRate), ratio_to_raw: round(upRate / raw.mib_per_s), peak_rss_mib: up.peak_rss_mib },
+      server_rss_idle_mib: idle,
+      upload: {
+        mib_per_s: round(upRate),
+        ratio_to_raw: round(upRate / raw.mib_per_s),
+        server_peak_rss_mib: uploading.peak,
+        server_rss_growth_mib: uploading.peak - idle,
+      },
       download: {
         mib_per_s: round(downRate),
         ratio_to_raw: round(downRate / raw.mib_per_s),
-        peak_rss_mib: down.peak_rss_mib,
+        server_peak_rss_mib: downloading.peak,
+        server_rss_growth_mib: downloading.peak - idle,
       },
-      rss_before_mib: rssBefore,
-      targets: { ratio_to_raw: 0.5, peak_rss_mib: 200 },
+      targets: { ratio_to_raw: 0.5, server_peak_rss_mib: 200 },
       valid,
     };
   } finally {
+    await server.stop();
     rmSync(file, { force: true });
   }
 }
