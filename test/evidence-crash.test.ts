@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -141,13 +141,16 @@ const SELF = new URL(import.meta.url).pathname;
 let childScript: string | null = null;
 
 /**
- * The child's code bundled once into one plain-JS file (esbuild, which tsx runs on), so each
+ * The child's code bundled once into one plain-JS file (esbuild, a dev dependency), so each
  * of the many children starts in a fraction of the time tsx takes to load the sources.
  */
 async function bundleChild(): Promise<string[]> {
   if (!childScript) {
     const esbuild = await import('esbuild');
-    const dir = mkdtempSync(join(new URL('../node_modules/.cache/', import.meta.url).pathname, 'attest-crash-'));
+    // Inside node_modules, so the bundle's external packages resolve from there.
+    const cache = new URL('../node_modules/.cache/', import.meta.url).pathname;
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'attest-crash-'));
     childScript = join(dir, 'child.mjs');
     await esbuild.build({
       entryPoints: [SELF],
