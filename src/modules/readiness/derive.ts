@@ -61,7 +61,7 @@ export function deriveHealth(control: ControlFacts, org: OrgFacts): DerivedHealt
     if (c.state === 'failing') reasons.push(`check ${c.id} fails on ${plural(c.failing, 'resource')}`);
   }
   if (control.status !== 'implemented') {
-    reasons.push(control.status === 'in_progress' ? 'implementation in progress' : 'not implemented yet');
+    reasons.push(control.status === 'in_progress' ? 'implementation in progress' : 'implementation not started');
   }
   if (control.overdueTasks > 0) reasons.push(`${plural(control.overdueTasks, 'evidence task')} overdue`);
   for (const p of missingPolicies) reasons.push(`policy ${p} is not published`);
