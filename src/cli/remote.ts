@@ -7,21 +7,29 @@ export interface RemoteOptions {
   token?: string;
 }
 
-export async function callApi<T>(options: RemoteOptions, method: string, path: string, body?: unknown): Promise<T> {
+/** The server and token a remote command uses; refuses clearly when either is missing. */
+export function remoteTarget(options: RemoteOptions): { url: string; token: string } {
   const url = options.url ?? process.env.ATTEST_URL;
   const token = options.token ?? process.env.ATTEST_TOKEN;
   if (!url) throw new Error('Give the server address with --url or ATTEST_URL (e.g. http://127.0.0.1:8080).');
   if (!token)
     throw new Error('Give an API token with --token or ATTEST_TOKEN (create one under API tokens in the web app).');
+  return { url, token };
+}
+
+/** Calls the API with a JSON body, or a FormData one (multipart, streamed by fetch). */
+export async function callApi<T>(options: RemoteOptions, method: string, path: string, body?: unknown): Promise<T> {
+  const { url, token } = remoteTarget(options);
+  const form = body instanceof FormData;
   let res: Response;
   try {
     res = await fetch(new URL(path, url), {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || form ? {} : { 'content-type': 'application/json' }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
   } catch (error) {
     throw new Error(`Cannot reach Attest at ${url}: ${(error as Error).cause ?? (error as Error).message}`);

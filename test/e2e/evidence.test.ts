@@ -7,7 +7,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { verifyBundle } from '../../src/modules/evidence/verify-bundle.js';
 import { WEB_DIST } from '../../src/server/app.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { makeOrg, type TestOrg, type TestUser, totpCode } from '../helpers/factories.js';
+import { signInInBrowser } from '../helpers/browser.js';
+import { makeOrg, type TestOrg, type TestUser } from '../helpers/factories.js';
 
 /**
  * The evidence vault through the web app: an admin uploads a file to a control, exports a
@@ -54,24 +55,7 @@ describe('evidence goes in through the web app and comes out as a bundle that ve
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `evidence-${name}.png`), fullPage: true });
 
-  async function signInAs(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.waitForURL(/\/login\/mfa/);
-    t.clock.advance(30_000);
-    await page.getByLabel('Authentication code').fill(await totpCode(t, user.totp as string));
-    await page
-      .getByRole('button', { name: /verify|continue|sign in/i })
-      .first()
-      .click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts, { acceptDownloads: true });
 
   it('uploads in the UI, exports a bundle, verifies it, and fails once a byte is flipped', async () => {
     const page = await signInAs(org.users.admin);

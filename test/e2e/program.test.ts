@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/server/app.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { makeOrg, signIn, type TestOrg, type TestUser, totpCode } from '../helpers/factories.js';
+import { signInInBrowser } from '../helpers/browser.js';
+import { makeOrg, signIn, type TestOrg, type TestUser } from '../helpers/factories.js';
 
 /**
  * The program through the web app: an admin publishes a policy, a member reads and accepts it,
@@ -49,25 +50,7 @@ describe('a policy goes from publication to acceptance, and readiness follows', 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `program-${name}.png`), fullPage: true });
 
-  /** Password, then a TOTP code of a step not used yet (each step works once per person). */
-  async function signInAs(user: TestUser): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.waitForURL(/\/login\/mfa/);
-    t.clock.advance(30_000);
-    await page.getByLabel('Authentication code').fill(await totpCode(t, user.totp as string));
-    await page
-      .getByRole('button', { name: /verify|continue|sign in/i })
-      .first()
-      .click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts);
 
   it('publishes, accepts, shows the acceptance and changes the dashboard', async () => {
     // Arranged through the API: ACC-01 is implemented, so only its unpublished access control

@@ -1,6 +1,7 @@
 import { createWriteStream, openAsBlob, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { callApi, remoteTarget } from '../../cli/remote.js';
 import { CLI_META } from '../../context.js';
 import type { Runtime } from '../../runtime.js';
 import type { OrgSummary } from '../orgs/service.js';
@@ -52,11 +53,7 @@ export async function addEvidenceRemote(
   file: string,
   o: AddOptions,
 ): Promise<{ id: string; ledgerIndex: number; name: string; sha256: string }> {
-  const url = o.url ?? process.env.ATTEST_URL;
-  const token = o.token ?? process.env.ATTEST_TOKEN;
-  if (!url) throw new Error('Give the server address with --url or ATTEST_URL (e.g. http://127.0.0.1:8080).');
-  if (!token)
-    throw new Error('Give an API token with --token or ATTEST_TOKEN (create one under API tokens in the web app).');
+  remoteTarget(o);
   if (!o.control && !o.task) throw new Error('Say where the evidence goes: --control KEY_OR_ID and/or --task ID.');
   let size: number;
   try {
@@ -73,28 +70,7 @@ export async function addEvidenceRemote(
   if (o.effectiveTo) form.set('effectiveTo', o.effectiveTo);
   if (o.note) form.set('note', o.note);
   form.set('file', await openAsBlob(file), basename(file));
-  let res: Response;
-  try {
-    res = await fetch(new URL('/api/v1/evidence', url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
-    });
-  } catch (error) {
-    throw new Error(`Cannot reach Attest at ${url}: ${(error as Error).cause ?? (error as Error).message}`);
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let detail = text;
-    try {
-      const problem = JSON.parse(text) as { detail?: string; code?: string; requestId?: string };
-      detail = `${problem.detail ?? res.statusText} (${problem.code ?? res.status}, request ${problem.requestId ?? '?'})`;
-    } catch {
-      // not a problem document: show the text as it came
-    }
-    throw new Error(`The server answered ${res.status}: ${detail}`);
-  }
-  return JSON.parse(text);
+  return callApi(o, 'POST', '/api/v1/evidence', form);
 }
 
 /** Reads `--key`: a verifier key string, or a file holding one (key.pub of a trusted bundle, or the trust center's). */
