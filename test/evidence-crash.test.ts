@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import { openDatabase } from '../src/db/connect.js';
 import { addEvidence, type CrashPoint } from '../src/modules/evidence/upload.js';
 import type { Runtime } from '../src/runtime.js';
 import type { TestApp } from './helpers/app.js';
+import { bundleScript } from './helpers/bundle.js';
 
 // The child imports only what an upload needs (above), so it starts fast. The parent's helpers
 // (runtime, factories, sweep) are imported by computed URL, which the child's bundle leaves out.
@@ -132,38 +133,18 @@ async function setUp(): Promise<World> {
     drop: async () => {
       await drop();
       rmSync(blobDir, { recursive: true, force: true });
-      if (childScript) rmSync(join(childScript, '..'), { recursive: true, force: true });
+      childBundle?.remove();
     },
   };
 }
 
 const SELF = new URL(import.meta.url).pathname;
-let childScript: string | null = null;
 
-/**
- * The child's code bundled once into one plain-JS file (esbuild, a dev dependency), so each
- * of the many children starts in a fraction of the time tsx takes to load the sources.
- */
+/** The child's code bundled once, so each of the many children starts in a fraction of the time tsx takes. */
+let childBundle: { path: string; remove(): void } | null = null;
 async function bundleChild(): Promise<string[]> {
-  if (!childScript) {
-    const esbuild = await import('esbuild');
-    // Inside node_modules, so the bundle's external packages resolve from there.
-    const cache = new URL('../node_modules/.cache/', import.meta.url).pathname;
-    mkdirSync(cache, { recursive: true });
-    const dir = mkdtempSync(join(cache, 'attest-crash-'));
-    childScript = join(dir, 'child.mjs');
-    await esbuild.build({
-      entryPoints: [SELF],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile: childScript,
-      logLevel: 'error',
-    });
-  }
-  return [childScript];
+  childBundle ??= await bundleScript(SELF, 'crash');
+  return [childBundle.path];
 }
 
 /** Starts the uploading child; resolves with it once it is ready to upload. */

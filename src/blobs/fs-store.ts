@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type Dirent, constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type Dirent, constants as fsConstants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFound, type BlobStore, checkBlobKey } from './blob-store.js';
 
@@ -24,17 +24,9 @@ export class FsBlobStore implements BlobStore {
     const temp = join(tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
     let bytes = 0;
     try {
-      const counter = new Transform({
-        transform(data: Buffer, _encoding, callback) {
-          bytes += data.length;
-          callback(null, data);
-        },
-      });
-      await pipeline(source, counter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-      // fsync flushes the file (not only this descriptor's writes) to disk.
-      const file = await open(temp, 'r');
+      const file = await open(temp, 'wx', 0o600);
       try {
-        await file.sync();
+        bytes = await writeFlushing(source, file);
       } finally {
         await file.close();
       }
@@ -112,6 +104,64 @@ export class FsBlobStore implements BlobStore {
   #path(key: string): string {
     return join(this.dir, ...checkBlobKey(key).split('/'));
   }
+}
+
+/** How much is written between two flushes to disk while a file is being stored. */
+const FLUSH_EVERY = 32 * 1024 * 1024;
+
+/**
+ * Writes `source` into `file` and flushes it to disk. The flushes start while the data still
+ * arrives (every FLUSH_EVERY bytes, one at a time, on libuv's pool), so the disk works while
+ * the stream is hashed and encrypted instead of all at the end; the final fsync only has the
+ * tail to write. Answers the number of bytes written.
+ */
+async function writeFlushing(source: Readable, file: FileHandle): Promise<number> {
+  let bytes = 0;
+  let unflushed = 0;
+  let flushing: Promise<void> | null = null;
+  let flushError: unknown = null;
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    writev(chunks, callback) {
+      writeAll(
+        file,
+        chunks.map(({ chunk }) => chunk as Buffer),
+      ).then((written) => {
+        bytes += written;
+        unflushed += written;
+        if (flushError) return callback(flushError as Error);
+        if (unflushed >= FLUSH_EVERY && !flushing) {
+          unflushed = 0;
+          flushing = file
+            .datasync()
+            .catch((error: unknown) => {
+              flushError = error;
+            })
+            .finally(() => {
+              flushing = null;
+            });
+        }
+        callback();
+      }, callback);
+    },
+  });
+  await pipeline(source, sink);
+  await flushing;
+  if (flushError) throw flushError;
+  // fsync flushes the file's data and its metadata (size, blocks) to disk.
+  await file.sync();
+  return bytes;
+}
+
+/** writev until every byte is written (a write to a file may be short). */
+async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<number> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  let { bytesWritten } = await file.writev(buffers);
+  while (bytesWritten < total) {
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    bytesWritten += (await file.write(rest)).bytesWritten;
+  }
+  return total;
 }
 
 async function syncDir(path: string): Promise<void> {

@@ -69,8 +69,9 @@ function chunkNonce(prefix: Buffer, index: number, last: boolean): Buffer {
 }
 
 /**
- * Holds incoming bytes until `need` of them are there, without copying on every write: the
- * transforms below keep at most one chunk (plus the write in hand) in memory.
+ * Holds incoming bytes until `need` of them are there, without copying them: a chunk is handed
+ * on as the pieces it arrived in, so the transforms below keep at most one chunk (plus the
+ * write in hand) in memory and never copy plaintext.
  */
 class Pending {
   #parts: Buffer[] = [];
@@ -82,14 +83,30 @@ class Pending {
     this.length += data.length;
   }
 
-  /** Removes and returns the first `n` bytes (n ≤ length). */
-  take(n: number): Buffer {
-    const whole = this.#parts.length === 1 ? (this.#parts[0] as Buffer) : Buffer.concat(this.#parts, this.length);
-    const out = whole.subarray(0, n);
-    const rest = whole.subarray(n);
-    this.#parts = rest.length > 0 ? [rest] : [];
-    this.length = rest.length;
+  /** Removes the first `n` bytes (n ≤ length) and returns them as the pieces they are in. */
+  takeParts(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let need = n;
+    while (need > 0) {
+      const part = this.#parts[0] as Buffer;
+      if (part.length <= need) {
+        out.push(part);
+        this.#parts.shift();
+        need -= part.length;
+      } else {
+        out.push(part.subarray(0, need));
+        this.#parts[0] = part.subarray(need);
+        need = 0;
+      }
+    }
+    this.length -= n;
     return out;
+  }
+
+  /** Removes and returns the first `n` bytes (n ≤ length) in one buffer. */
+  take(n: number): Buffer {
+    const parts = this.takeParts(n);
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
   }
 }
 
@@ -108,10 +125,13 @@ export function encryptBlob(key: Buffer, term: number, ctx: BlobContext): Transf
   const pending = new Pending();
   let index = 0;
 
-  const seal = (plaintext: Buffer, last: boolean): Buffer => {
+  /** Encrypts one chunk, given as pieces, and passes on its ciphertext pieces and tag. */
+  const seal = (stream: Transform, plaintext: Buffer[], last: boolean): void => {
     const cipher = createCipheriv('aes-256-gcm', k, chunkNonce(prefix, index++, last));
     cipher.setAAD(aad);
-    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    for (const piece of plaintext) stream.push(cipher.update(piece));
+    cipher.final();
+    stream.push(cipher.getAuthTag());
   };
 
   return new Transform({
@@ -123,7 +143,7 @@ export function encryptBlob(key: Buffer, term: number, ctx: BlobContext): Transf
       try {
         pending.push(data);
         // A chunk is sealed as "not last" only once a byte after it has arrived.
-        while (pending.length > CHUNK_SIZE) this.push(seal(pending.take(CHUNK_SIZE), false));
+        while (pending.length > CHUNK_SIZE) seal(this, pending.takeParts(CHUNK_SIZE), false);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -131,7 +151,7 @@ export function encryptBlob(key: Buffer, term: number, ctx: BlobContext): Transf
     },
     flush(callback: TransformCallback) {
       try {
-        this.push(seal(pending.take(pending.length), true));
+        seal(this, pending.takeParts(pending.length), true);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -161,15 +181,15 @@ export function decryptBlob(keyFor: (term: number) => Promise<Buffer>, ctx: Blob
   let state: { k: Buffer; prefix: Buffer; aad: Buffer } | undefined;
   let index = 0;
 
-  const open = (sealed: Buffer, last: boolean): Buffer => {
+  /** Opens the next `size` bytes (one chunk and its tag); passes its plaintext on once the tag checks. */
+  const open = (stream: Transform, size: number, last: boolean): void => {
     if (!state) throw new BlobDecryptionError('The encrypted blob ends inside its header.');
-    if (sealed.length < TAG_SIZE)
-      throw new BlobDecryptionError('The encrypted blob is truncated: its final chunk is missing.');
+    if (size < TAG_SIZE) throw new BlobDecryptionError('The encrypted blob is truncated: its final chunk is missing.');
     const chunk = index++;
     const decipher = createDecipheriv('aes-256-gcm', state.k, chunkNonce(state.prefix, chunk, last));
     decipher.setAAD(state.aad);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-    const body = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
+    const plaintext = pending.takeParts(size - TAG_SIZE).map((piece) => decipher.update(piece));
+    decipher.setAuthTag(pending.take(TAG_SIZE));
     try {
       decipher.final();
     } catch {
@@ -177,7 +197,7 @@ export function decryptBlob(keyFor: (term: number) => Promise<Buffer>, ctx: Blob
         `The encrypted blob does not authenticate at chunk ${chunk}: it was changed, cut, reordered, or belongs to another object.`,
       );
     }
-    return body;
+    for (const piece of plaintext) stream.push(piece);
   };
 
   return new Transform({
@@ -196,13 +216,13 @@ export function decryptBlob(keyFor: (term: number) => Promise<Buffer>, ctx: Blob
           };
         }
         // A full segment is known not to be the last only once a byte after it has arrived.
-        while (pending.length > segment) this.push(open(pending.take(segment), false));
+        while (pending.length > segment) open(this, segment, false);
       })().then(() => callback(), callback);
     },
     flush(callback: TransformCallback) {
       try {
         if (!state) throw new BlobDecryptionError('The encrypted blob is truncated inside its header.');
-        this.push(open(pending.take(pending.length), true));
+        open(this, pending.length, true);
         callback();
       } catch (error) {
         callback(error as Error);

@@ -7,6 +7,8 @@ import { PGlitePool, type QueryResultLike, type Session } from './pglite-pool.js
 import type { Schema } from './schema.js';
 
 const INT8_OID = 20;
+/** The embedded database's buffer cache (see openEmbedded). */
+const EMBEDDED_SHARED_BUFFERS = '16MB';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -110,6 +112,10 @@ async function openEmbedded(target: DatabaseTarget): Promise<Database> {
   const pglite = await PGlite.create({
     dataDir,
     loadDataDir: target.loadFrom,
+    // PGlite's own defaults, plus a buffer cache sized for one process serving one company
+    // (PostgreSQL's 128 MB default would be most of the server's memory; PostgreSQL proper is
+    // the way to scale).
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
     // bigint columns come back as strings, as they do from node-postgres.
     parsers: { [INT8_OID]: (v: string) => v },
   });
