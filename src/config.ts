@@ -43,6 +43,8 @@ const ConfigSchema = z.object({
   blobS3Prefix: z.string().optional(),
   /** The largest evidence upload accepted, in bytes. */
   maxUploadBytes: z.coerce.number().int().min(1),
+  /** The largest file accepted by a monitoring push (`attest push`), in bytes. */
+  maxPushBytes: z.coerce.number().int().min(1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -75,6 +77,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     blobS3Endpoint: env.ATTEST_BLOB_S3_ENDPOINT || undefined,
     blobS3Prefix: env.ATTEST_BLOB_S3_PREFIX || undefined,
     maxUploadBytes: env.ATTEST_MAX_UPLOAD_BYTES ?? 2 * 1024 ** 3,
+    maxPushBytes: env.ATTEST_MAX_PUSH_BYTES ?? 100 * 1024 ** 2,
   };
   const merged = {
     ...fromEnv,

@@ -30,6 +30,8 @@ export interface RequestMeta {
 }
 
 export const CLI_META: RequestMeta = { ip: null, userAgent: 'attest-cli', requestId: null };
+/** What scheduled jobs record as their request. */
+export const SYSTEM_META: RequestMeta = { ip: null, userAgent: 'attest-jobs', requestId: null };
 
 /** Who is acting, as the authentication layer established it. */
 export interface Actor {

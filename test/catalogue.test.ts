@@ -203,6 +203,41 @@ for (const engine of ENGINES) {
           }
           await makeCheckpoint(tx, org.id, t.clock.now(), t.rt);
         });
+        // Monitoring: a source with a push and a record, an exception, a control status, settings.
+        const [source] = (
+          await database.query(
+            `INSERT INTO monitoring_sources (id, org_id, kind, name, created_at, updated_at)
+             VALUES (gen_random_uuid(), $1, 'hris-csv', 'catalogue', now(), now()) RETURNING id`,
+            [org.id],
+          )
+        ).rows as { id: string }[];
+        await database.query(
+          `INSERT INTO monitoring_pushes (id, org_id, source_id, request_hash, format, received_at, summary)
+           VALUES (gen_random_uuid(), $1, $2, 'catalogue', 'catalogue', now(), '{}')`,
+          [org.id, source?.id],
+        );
+        await database.query(
+          `INSERT INTO inventory_records (id, org_id, source_id, scope, type, external_id, name, data, content_hash,
+                                          first_seen_at, last_seen_at)
+           VALUES (gen_random_uuid(), $1, $2, 'people', 'person', 'p-1', 'A person', '{}', 'catalogue', now(), now())`,
+          [org.id, source?.id],
+        );
+        await database.query(
+          `INSERT INTO check_exceptions (id, org_id, check_id, justification, requested_by, approved_by, created_at,
+                                         expires_at)
+           VALUES (gen_random_uuid(), $1, 'catalogue.check', 'accepted for the catalogue test', $2, $2, now(),
+                   now() + interval '1 day')`,
+          [org.id, org.users.owner.id],
+        );
+        await database.query(
+          `INSERT INTO control_monitor_status (org_id, control_id, health, changed_at, ledger_index)
+           SELECT $1, id, 'passing', now(), 0 FROM controls WHERE org_id = $1 ORDER BY key LIMIT 1`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO monitoring_settings (org_id, settings, updated_at) VALUES ($1, '{}', now())`,
+          [org.id],
+        );
         // An evidence item on the ledger's first leaf (its blob is not needed here).
         await database.query(
           `INSERT INTO evidence (id, org_id, name, content_type, size, sha256, key_term, blob_key, control_id,

@@ -360,11 +360,31 @@ for (const engine of ENGINES) {
         [a.id, a.users.member.id, `${A_LABEL} notice`],
       );
       const notice = await t.rt.database.query('SELECT id FROM notifications WHERE org_id = $1', [a.id]);
+      // Monitoring: a pushed source (a person and an account), a failing result, an exception.
+      const pushed = await aOwner.request(
+        'POST',
+        `/api/v1/monitoring/push/accounts-csv?name=${A_LABEL}`,
+        `system,email,username,admin,mfa,active,last login\n${A_LABEL},${A_LABEL}@example.test,${A_LABEL},no,no,yes,\n`,
+        { 'content-type': 'text/csv' },
+      );
+      await expectStatus(pushed, 201, "A's push");
+      const record = await t.rt.database.query('SELECT id FROM inventory_records WHERE org_id = $1', [a.id]);
+      const recordId = String((record.rows[0] as { id: string }).id);
+      const excepted = await aOwner.post('/api/v1/monitoring/exceptions', {
+        checkId: 'identity.mfa.all_accounts',
+        resource: recordId,
+        justification: `${A_LABEL} accepts this for now`,
+        expiresAt: new Date(t.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10),
+      });
+      await expectStatus(excepted, 201, "A's exception");
       const program = [
         { what: 'policy id', id: await firstId('policies') },
         { what: 'evidence task id', id: await firstId('evidence_tasks') },
         { what: 'notification id', id: String((notice.rows[0] as { id: string }).id) },
         { what: 'evidence id', id: String(evidence.json().id) },
+        { what: 'monitoring source id', id: String(pushed.json().source.id) },
+        { what: 'inventory record id', id: recordId },
+        { what: 'exception id', id: String(excepted.json().id) },
       ];
 
       const aIds: Named[] = [

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config.js';
 import { addEvidenceRemote, readTrustedKey } from '../modules/evidence/cli.js';
 import { verifyBundle } from '../modules/evidence/verify-bundle.js';
+import { describePush, listChecksText, pushRemote } from '../modules/monitoring/cli.js';
 import { readPassword } from './password.js';
 import { callApi, type RemoteOptions } from './remote.js';
 import { runAdmin } from './run-admin.js';
@@ -210,6 +211,31 @@ evidence
   .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
   .action(async (o: { from?: string; to?: string; out: string; org?: string }) => {
     await runAdmin(loadConfig(overrides()), 'evidence-export', { ...o, out: resolve(o.out) });
+  });
+
+program
+  .command('push')
+  .description("push a source's full state to a running server: the tool's output file, as it is (API token)")
+  .argument(
+    '<kind>',
+    'aws, prowler, trivy, sarif, google-workspace, okta, github, accounts-csv, hris-csv, osquery, mdm-csv',
+  )
+  .argument('<file>', "the tool's output file")
+  .option('--name <name>', 'which source of that kind (an AWS account, a pipeline); default: the kind')
+  .option('--idempotency-key <key>', 'a retry with the same key and file answers the first push and writes nothing')
+  .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))
+  .addOption(new Option('--token <token>', 'API token (atst_…) with the monitoring:push scope').env('ATTEST_TOKEN'))
+  .action(async (kind: string, file: string, o: Parameters<typeof pushRemote>[2]) => {
+    process.stdout.write(describePush(await pushRemote(kind, file, o)));
+  });
+
+program
+  .command('checks')
+  .description('the automated checks')
+  .command('list')
+  .description('one check a line: id, severity, title')
+  .action(() => {
+    process.stdout.write(listChecksText());
   });
 
 program

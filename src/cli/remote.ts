@@ -17,19 +17,36 @@ export function remoteTarget(options: RemoteOptions): { url: string; token: stri
   return { url, token };
 }
 
-/** Calls the API with a JSON body, or a FormData one (multipart, streamed by fetch). */
-export async function callApi<T>(options: RemoteOptions, method: string, path: string, body?: unknown): Promise<T> {
+/** A body sent as it is (a file's text), with its content type. */
+export interface RawBody {
+  raw: string;
+  contentType: string;
+}
+
+/**
+ * Calls the API with a JSON body, a FormData one (multipart, streamed by fetch), or a raw one;
+ * `headers` adds to the request (an Idempotency-Key).
+ */
+export async function callApi<T>(
+  options: RemoteOptions,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const { url, token } = remoteTarget(options);
   const form = body instanceof FormData;
+  const raw = typeof body === 'object' && body !== null && 'raw' in body ? (body as RawBody) : null;
   let res: Response;
   try {
     res = await fetch(new URL(path, url), {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined || form ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || form ? {} : { 'content-type': raw ? raw.contentType : 'application/json' }),
+        ...headers,
       },
-      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : raw ? raw.raw : JSON.stringify(body),
     });
   } catch (error) {
     throw new Error(`Cannot reach Attest at ${url}: ${(error as Error).cause ?? (error as Error).message}`);

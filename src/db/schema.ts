@@ -229,6 +229,10 @@ export interface CheckResultsTable {
   reason: ColumnType<string, string | undefined, string>;
   observed_at: Timestamp;
   superseded_at: Timestamp | null;
+  resource_name: ColumnType<string, string | undefined, string>;
+  severity: ColumnType<string, string | undefined, string>;
+  failing_since: Timestamp | null;
+  due_at: Timestamp | null;
 }
 
 export interface ReadinessSnapshotsTable {
@@ -401,6 +405,82 @@ export interface LedgerCheckpointsTable {
   created_at: Timestamp;
 }
 
+// Continuous monitoring (0012_monitoring.sql)
+export interface MonitoringSourcesTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  name: string;
+  config: ColumnType<Record<string, unknown>, string | undefined, string>;
+  credentials_enc: Buffer | null;
+  credentials_term: number | null;
+  schedule: ColumnType<'manual' | 'hourly' | 'daily', string | undefined, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_push_at: Timestamp | null;
+  last_status: 'ok' | 'failed' | null;
+  last_error: string | null;
+}
+
+export interface MonitoringPushesTable {
+  id: string;
+  org_id: string;
+  source_id: string;
+  idempotency_key: string | null;
+  request_hash: string;
+  format: string;
+  received_at: Timestamp;
+  summary: ColumnType<Record<string, unknown>, string, string>;
+  pushed_by: string | null;
+}
+
+export interface InventoryRecordsTable {
+  id: string;
+  org_id: string;
+  source_id: string;
+  scope: string;
+  type: string;
+  external_id: string;
+  name: string;
+  data: ColumnType<unknown, string, string>;
+  content_hash: string;
+  email: string | null;
+  person_record_id: string | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface CheckExceptionsTable {
+  id: string;
+  org_id: string;
+  check_id: string;
+  resource: string | null;
+  justification: string;
+  requested_by: string;
+  approved_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface ControlMonitorStatusTable {
+  org_id: string;
+  control_id: string;
+  health: string;
+  changed_at: Timestamp;
+  ledger_index: number;
+}
+
+export interface MonitoringSettingsTable {
+  org_id: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 // Evidence vault (0011_evidence.sql)
 export interface EvidenceTable {
   id: string;
@@ -459,4 +539,10 @@ export interface Schema {
   policy_versions: PolicyVersionsTable;
   policy_acceptances: PolicyAcceptancesTable;
   evidence: EvidenceTable;
+  monitoring_sources: MonitoringSourcesTable;
+  monitoring_pushes: MonitoringPushesTable;
+  inventory_records: InventoryRecordsTable;
+  check_exceptions: CheckExceptionsTable;
+  control_monitor_status: ControlMonitorStatusTable;
+  monitoring_settings: MonitoringSettingsTable;
 }

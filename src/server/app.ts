@@ -23,6 +23,7 @@ import { evidenceRoutes } from '../modules/evidence/routes.js';
 import { frameworkRoutes } from '../modules/frameworks/routes.js';
 import { meRoutes } from '../modules/me/routes.js';
 import { memberRoutes } from '../modules/members/routes.js';
+import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { notificationRoutes } from '../modules/notifications/routes.js';
 import { oscalRoutes } from '../modules/oscal/routes.js';
 import { policyRoutes } from '../modules/policies/routes.js';
@@ -130,6 +131,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(policyRoutes(ctx));
       await api.register(evidenceRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
+      await api.register(monitoringRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

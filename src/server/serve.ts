@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { startJobs } from '../jobs/boss.js';
 import { registerLedgerJobs } from '../ledger/jobs.js';
 import { registerEvidenceJobs, sweepEvidenceBlobs } from '../modules/evidence/sweep.js';
+import { registerMonitoringJobs } from '../modules/monitoring/jobs.js';
 import { registerReadinessJobs } from '../modules/readiness/jobs.js';
 import { registerTaskJobs } from '../modules/tasks/jobs.js';
 import { openRuntime } from '../runtime.js';
@@ -36,6 +37,7 @@ export async function serve(config: Config): Promise<Serving> {
       await registerTaskJobs(boss, rt);
       await registerEvidenceJobs(boss, rt);
       await registerLedgerJobs(boss, rt);
+      await registerMonitoringJobs(boss, rt);
     }
     await app.listen({ host: config.host, port: config.port });
     // What a crash left in the blob store goes now, not at the first hourly sweep.

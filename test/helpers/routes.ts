@@ -59,6 +59,9 @@ type JsonSchema = {
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
 };
 
 const isZod = (s: unknown): s is ZodType => typeof (s as ZodType | undefined)?.safeParse === 'function';
@@ -83,7 +86,11 @@ const STRING_CANDIDATES = ['sample', '000000', 'sample-value', 'a1', 'x'];
 
 /** A plausible value for a JSON schema: required fields only, first enum value, neutral strings. */
 function sample(schema: JsonSchema): unknown {
+  if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
+  // A union (a discriminated one too): its first alternative.
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives?.[0]) return sample(alternatives[0]);
   switch (schema.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
@@ -100,6 +107,8 @@ function sample(schema: JsonSchema): unknown {
     case 'string': {
       if (schema.format === 'uuid') return randomUUID();
       if (schema.format === 'email') return `nobody-${randomBytes(4).toString('hex')}@example.test`;
+      if (schema.format === 'date') return '2030-01-01';
+      if (schema.format === 'date-time') return '2030-01-01T00:00:00.000Z';
       const fits = (s: string) =>
         s.length >= (schema.minLength ?? 0) &&
         s.length <= (schema.maxLength ?? Number.POSITIVE_INFINITY) &&

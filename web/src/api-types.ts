@@ -166,7 +166,7 @@ export interface Requirement {
 
 export type ControlStatus = 'not_started' | 'in_progress' | 'implemented' | 'not_applicable';
 export type Health = 'passing' | 'failing' | 'attention' | 'not_implemented' | 'not_applicable';
-export type CheckState = 'passing' | 'failing' | 'not_connected';
+export type CheckState = 'passing' | 'failing' | 'excepted' | 'not_connected';
 export type RequirementStatus = 'met' | 'failing' | 'in_progress' | 'gap' | 'not_applicable';
 
 export interface Control {
@@ -180,7 +180,7 @@ export interface Control {
   ownerRole: string;
   seedLines: string[];
   criteria: string[];
-  checks: { id: string; state: CheckState; failing: number }[];
+  checks: { id: string; state: CheckState; failing: number; excepted: number }[];
   policies: string[];
   evidence: { title: string; cadence: string }[];
   health: Health;

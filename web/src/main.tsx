@@ -18,6 +18,7 @@ import { InvitePage } from './pages/Invite';
 import { LoginPage } from './pages/Login';
 import { LoginMfaPage } from './pages/LoginMfa';
 import { MembersPage } from './pages/Members';
+import { MonitoringCheckPage, MonitoringPage } from './pages/Monitoring';
 import { MyPoliciesPage } from './pages/MyPolicies';
 import { MyTasksPage } from './pages/MyTasksPage';
 import { NotFoundPage } from './pages/NotFound';
@@ -58,6 +59,8 @@ function App() {
         <Route index element={<DashboardPage />} />
         <Route path="frameworks" element={<FrameworksPage />} />
         <Route path="controls" element={<ControlsPage />} />
+        <Route path="monitoring" element={<MonitoringPage />} />
+        <Route path="monitoring/checks/:checkId" element={<MonitoringCheckPage />} />
         <Route path="coverage" element={<CoveragePage />} />
         <Route path="tasks" element={<TasksPage />} />
         <Route path="my-tasks" element={<MyTasksPage />} />

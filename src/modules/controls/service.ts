@@ -151,7 +151,7 @@ function toItem(r: Row, derived: DerivedHealth | undefined): ControlItem {
     seedLines: r.seed_lines,
     criteria: r.criteria,
     // A check is connected once it has reported results (continuous monitoring).
-    checks: derived?.checks ?? r.checks.map((id) => ({ id, state: 'not_connected' as const, failing: 0 })),
+    checks: derived?.checks ?? r.checks.map((id) => ({ id, state: 'not_connected' as const, failing: 0, excepted: 0 })),
     policies: r.policies,
     evidence: r.evidence as { title: string; cadence: string }[],
     health: derived?.health ?? 'not_applicable',

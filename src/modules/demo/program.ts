@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
 import { snapshotReadiness } from '../readiness/service.js';
 
@@ -64,19 +63,4 @@ export async function seedDemoProgram(
     SELECT org_id, id, version, title, description, status, owner_user_id, seed_lines, criteria, checks, policies,
            retired_at, ${owners.admin}, updated_at, 'demo: rolled out'
       FROM controls WHERE version = 2`.execute(tx);
-  // Sample monitoring results: most pass; two checks fail on one resource each.
-  const watched = controls.flatMap((c) => c.checks).slice(0, 24);
-  const failing = new Set(watched.filter((_, i) => i === 3 || i === 11));
-  const rows = watched.flatMap((checkId) =>
-    ['prod-eu-1', 'prod-eu-2', 'staging'].map((resource, i) => ({
-      id: newId(),
-      org_id: orgId,
-      check_id: checkId,
-      resource,
-      outcome: (failing.has(checkId) && i === 0 ? 'fail' : 'pass') as 'fail' | 'pass',
-      reason: failing.has(checkId) && i === 0 ? 'sample: found non-compliant during the last evaluation' : '',
-      observed_at: day(0.1),
-    })),
-  );
-  if (rows.length > 0) await tx.insertInto('check_results').values(rows).execute();
 }

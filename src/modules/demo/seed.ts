@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
 import { seedDemoEvidence } from '../evidence/demo.js';
+import { seedDemoMonitoring } from '../monitoring/demo.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
 import { seedDemoPolicies } from '../policies/demo.js';
 import { seedDemoTasks } from '../tasks/demo.js';
@@ -273,6 +274,9 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
     DEMO_META,
   );
   // --- end of evidence ---
+  // --- Monitoring (src/modules/monitoring/demo.ts): a sample push of every source kind ---
+  await seedDemoMonitoring(ctx, organisation.id, DEMO_META);
+  // --- end of monitoring ---
   await ctx.database.query(
     `INSERT INTO instance_settings (key, value) VALUES ('default_org', $1::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,

@@ -84,10 +84,20 @@ describe('control health is derived from status, checks, evidence and policies',
   it('reports each check state', () => {
     const derived = deriveHealth({ ...base, checks: ['idp.mfa', 'cloud.root_mfa', 'scanner.monthly'] }, org);
     assert.deepEqual(derived.checks, [
-      { id: 'idp.mfa', state: 'passing', failing: 0 },
-      { id: 'cloud.root_mfa', state: 'failing', failing: 2 },
-      { id: 'scanner.monthly', state: 'not_connected', failing: 0 },
+      { id: 'idp.mfa', state: 'passing', failing: 0, excepted: 0 },
+      { id: 'cloud.root_mfa', state: 'failing', failing: 2, excepted: 0 },
+      { id: 'scanner.monthly', state: 'not_connected', failing: 0, excepted: 0 },
     ]);
+  });
+
+  it('counts a failure accepted as an exception as needing attention, never as passing', () => {
+    const excepted = new Map([['idp.mfa', { pass: 3, fail: 0, notApplicable: 0, excepted: 1 }]]);
+    const derived = deriveHealth({ ...base, checks: ['idp.mfa'] }, { ...org, checks: excepted });
+    assert.equal(derived.checks[0]?.state, 'excepted');
+    assert.equal(derived.health, 'attention');
+    assert.ok(derived.reasons.some((r) => r.includes('accepted exception')));
+    const failing = new Map([['idp.mfa', { pass: 3, fail: 1, notApplicable: 0, excepted: 1 }]]);
+    assert.equal(deriveHealth({ ...base, checks: ['idp.mfa'] }, { ...org, checks: failing }).health, 'failing');
   });
 });
 

@@ -41,12 +41,20 @@ export async function controlHealths(tx: Tx, now: Date): Promise<ControlHealth[]
       .where('retired_at', 'is', null)
       .orderBy('key')
       .execute(),
-    tx
-      .selectFrom('check_results')
-      .select(['check_id', 'outcome', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('superseded_at', 'is', null)
-      .groupBy(['check_id', 'outcome'])
-      .execute(),
+    // A failure covered by an active exception counts as excepted.
+    sql<{ check_id: string; outcome: string; n: number }>`
+      SELECT r.check_id,
+             CASE WHEN r.outcome = 'fail' AND EXISTS (
+                    SELECT 1 FROM check_exceptions e
+                     WHERE e.check_id = r.check_id AND (e.resource IS NULL OR e.resource = r.resource)
+                       AND e.revoked_at IS NULL AND e.expires_at > ${now})
+                  THEN 'excepted' ELSE r.outcome END AS outcome,
+             count(*)::int AS n
+        FROM check_results r
+       WHERE r.superseded_at IS NULL
+       GROUP BY 1, 2`
+      .execute(tx)
+      .then((r) => r.rows),
     sql<{ control_id: string; n: number }>`
       SELECT control_id, count(*)::int AS n FROM evidence_tasks
        WHERE status = 'open' AND due_at < ${now} GROUP BY control_id`.execute(tx),
@@ -58,6 +66,7 @@ export async function controlHealths(tx: Tx, now: Date): Promise<ControlHealth[]
     const n = Number(r.n);
     if (r.outcome === 'pass') tally.pass += n;
     else if (r.outcome === 'fail') tally.fail += n;
+    else if (r.outcome === 'excepted') tally.excepted = (tally.excepted ?? 0) + n;
     else tally.notApplicable += n;
     checks.set(r.check_id, tally);
   }

@@ -15,6 +15,7 @@ export const SCOPES = {
   'tokens:write': 'Create and revoke API tokens',
   'program:read': 'Read frameworks, controls, policies, evidence tasks and readiness',
   'program:write': 'Change the program: controls, policies, evidence tasks, framework scope and imports (per role)',
+  'monitoring:push': 'Push the state of your systems (attest push, CI) and run probes (owners and admins)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -44,7 +44,10 @@ function toAppError(error: FastifyError): AppError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', 'Send the body as application/json.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', 'The request body is larger than allowed.');
+      return new AppError(
+        'payload_too_large',
+        'The request body is larger than allowed (a monitoring push: ATTEST_MAX_PUSH_BYTES, 100 MiB by default). Split the file by account or scanner, or raise the limit.',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('bad_request', 'The body is not valid JSON.');

@@ -2,6 +2,7 @@ import { AppShell, Avatar, Burger, Button, Group, Menu, NavLink, ScrollArea, Sel
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
+  IconActivityHeartbeat,
   IconBuilding,
   IconCertificate,
   IconChartBar,
@@ -52,6 +53,12 @@ const NAV: NavItem[] = [
     show: (me) => me.organisation !== null,
   },
   { to: '/controls', label: 'Controls', icon: <IconChecklist size={18} />, show: (me) => me.organisation !== null },
+  {
+    to: '/monitoring',
+    label: 'Monitoring',
+    icon: <IconActivityHeartbeat size={18} />,
+    show: (me) => me.organisation !== null,
+  },
   {
     to: '/coverage',
     label: 'Seed coverage',

@@ -433,13 +433,23 @@ function ControlDetail({ control: initial, onChange }: { control: Control; onCha
               <Badge
                 key={c.id}
                 variant="outline"
-                color={c.state === 'failing' ? 'red' : c.state === 'passing' ? 'teal' : 'gray'}
+                color={
+                  c.state === 'failing'
+                    ? 'red'
+                    : c.state === 'excepted'
+                      ? 'yellow'
+                      : c.state === 'passing'
+                        ? 'teal'
+                        : 'gray'
+                }
                 title={
                   c.state === 'not_connected'
                     ? 'Checks are connected when their sources are set up'
                     : c.state === 'failing'
                       ? `Failing on ${c.failing} resource(s)`
-                      : 'Passing'
+                      : c.state === 'excepted'
+                        ? `${c.excepted} failure(s) accepted as exceptions`
+                        : 'Passing'
                 }
               >
                 {c.id} · {c.state.replace('_', ' ')}

@@ -1,0 +1,249 @@
+/**
+ * Small builders for the check tests: one record of each type with sensible, passing defaults
+ * that a test overrides field by field, and a context over an in-memory inventory.
+ */
+import type {
+  AccountData,
+  CloudResourceData,
+  DatabaseData,
+  DeviceData,
+  EndpointData,
+  FindingData,
+  PersonData,
+  RecordDataOf,
+  RecordType,
+} from '../../integrations/types.js';
+import {
+  type CheckContext,
+  DEFAULT_MONITORING_SETTINGS,
+  type MonitoringSettings,
+  type StoredRecord,
+} from '../types.js';
+import type { CloudKind, CloudOf } from './shared.js';
+
+export const NOW = new Date('2026-03-15T12:00:00.000Z');
+const DAY_MS = 86_400_000;
+
+/** An ISO time `days` before NOW (negative: after). */
+export const daysAgo = (days: number): string => new Date(NOW.getTime() - days * DAY_MS).toISOString();
+/** A YYYY-MM-DD date `days` before NOW. */
+export const dateDaysAgo = (days: number): string => daysAgo(days).slice(0, 10);
+
+let sequence = 0;
+
+export function stored<T extends RecordType>(
+  type: T,
+  name: string,
+  data: RecordDataOf[T],
+  extra: { source?: string; firstSeenAt?: string; externalId?: string } = {},
+): StoredRecord<T> {
+  sequence += 1;
+  return {
+    id: `rec-${sequence}`,
+    type,
+    externalId: extra.externalId ?? name,
+    name,
+    data,
+    source: extra.source ?? 'test',
+    firstSeenAt: extra.firstSeenAt ?? daysAgo(1),
+  } as StoredRecord<T>;
+}
+
+export function account(overrides: Partial<AccountData> = {}, externalId?: string): StoredRecord<'account'> {
+  const data: AccountData = {
+    provider: 'google_workspace',
+    email: 'alice@northwind.example',
+    username: 'alice',
+    displayName: 'Alice Example',
+    isAdmin: false,
+    isRoot: false,
+    active: true,
+    mfaEnabled: true,
+    mfaEnforced: true,
+    passwordEnabled: null,
+    lastLoginAt: daysAgo(2),
+    createdAt: daysAgo(400),
+    accessKeys: [],
+    ...overrides,
+  };
+  return stored('account', data.email ?? data.username, data, {
+    externalId: externalId ?? data.email ?? data.username,
+  });
+}
+
+/** The AWS root user as the credential report names it. */
+export function rootAccount(overrides: Partial<AccountData> = {}): StoredRecord<'account'> {
+  return account(
+    {
+      provider: 'aws',
+      email: null,
+      username: '<root_account>',
+      displayName: null,
+      isAdmin: true,
+      isRoot: true,
+      passwordEnabled: true,
+      mfaEnforced: null,
+      lastLoginAt: daysAgo(200),
+      ...overrides,
+    },
+    'arn:aws:iam::123456789012:root',
+  );
+}
+
+export function person(overrides: Partial<PersonData> = {}): PersonData {
+  return {
+    email: 'alice@northwind.example',
+    name: 'Alice Example',
+    employmentType: 'employee',
+    startDate: '2024-01-08',
+    endDate: null,
+    managerEmail: 'boss@northwind.example',
+    ...overrides,
+  };
+}
+
+export const personRecord = (overrides: Partial<PersonData> = {}): StoredRecord<'person'> => {
+  const data = person(overrides);
+  return stored('person', data.name, data, { externalId: data.email });
+};
+
+export function device(overrides: Partial<DeviceData> = {}): StoredRecord<'device'> {
+  const data: DeviceData = {
+    hostname: 'mbp-alice',
+    serial: 'C02XYZ',
+    ownerEmail: 'alice@northwind.example',
+    platform: 'macos',
+    osVersion: '15.3',
+    diskEncrypted: true,
+    screenLock: true,
+    screenLockDelaySeconds: 300,
+    passwordManager: true,
+    osSupported: true,
+    antimalware: true,
+    lastSeenAt: daysAgo(1),
+    ...overrides,
+  };
+  return stored('device', data.hostname, data);
+}
+
+const CLOUD_DEFAULTS: { [K in CloudKind]: CloudOf<K>['attributes'] } = {
+  rds_instance: {
+    engine: 'postgres',
+    encrypted: true,
+    publiclyAccessible: false,
+    backupRetentionDays: 14,
+    deletionProtection: true,
+    multiAz: true,
+  },
+  s3_bucket: { encryption: 'aws:kms', bucketKeyEnabled: true },
+  security_group: { vpcId: 'vpc-1', ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] }] },
+  cloudtrail_trail: {
+    multiRegion: true,
+    logFileValidation: true,
+    kmsKeyId: 'arn:aws:kms:us-east-1:1:key/abc',
+    logging: true,
+  },
+  kms_key: { rotationEnabled: true, customerManaged: true },
+  github_org: { twoFactorRequired: true, membersWithoutTwoFactor: [] },
+};
+
+export function cloud<K extends CloudKind>(
+  kind: K,
+  name: string,
+  attributes: Partial<CloudOf<K>['attributes']> = {},
+  provider: CloudResourceData['provider'] = kind === 'github_org' ? 'github' : 'aws',
+): StoredRecord<'cloud_resource'> {
+  const data = {
+    provider,
+    kind,
+    account: kind === 'github_org' ? name : '123456789012',
+    region: kind === 'github_org' ? null : 'us-east-1',
+    attributes: { ...CLOUD_DEFAULTS[kind], ...attributes },
+  } as CloudResourceData;
+  return stored('cloud_resource', name, data);
+}
+
+export function finding(overrides: Partial<FindingData> = {}, firstSeenDaysAgo = 1): StoredRecord<'finding'> {
+  const data: FindingData = {
+    tool: 'trivy',
+    category: 'vulnerability',
+    ruleId: 'CVE-2024-0001',
+    title: 'openssl: a flaw',
+    severity: 'critical',
+    status: 'fail',
+    resource: 'registry.northwind.example/api:1.4',
+    account: null,
+    region: null,
+    package: 'openssl',
+    installedVersion: '3.0.1',
+    fixedVersion: '3.0.13',
+    advisory: 'CVE-2024-0001',
+    soc2: [],
+    url: null,
+    ...overrides,
+  };
+  return stored('finding', `${data.ruleId} ${data.resource}`, data, { firstSeenAt: daysAgo(firstSeenDaysAgo) });
+}
+
+export function endpoint(overrides: Partial<EndpointData> = {}): StoredRecord<'endpoint'> {
+  const data: EndpointData = {
+    host: 'api.northwind.example',
+    port: 443,
+    error: null,
+    protocols: ['TLSv1.2', 'TLSv1.3'],
+    weakestCipher: 'ECDHE-RSA-AES128-GCM-SHA256',
+    certificate: {
+      subject: 'api.northwind.example',
+      issuer: "C=US, O=Let's Encrypt, CN=R11",
+      notAfter: daysAgo(-60),
+      trusted: true,
+      selfSigned: false,
+      hostnameMatches: true,
+    },
+    hstsMaxAge: 31_536_000,
+    ...overrides,
+  };
+  return stored('endpoint', `${data.host}:${data.port}`, data);
+}
+
+export function database(overrides: Partial<DatabaseData> = {}): StoredRecord<'database'> {
+  const data: DatabaseData = {
+    host: 'db.northwind.example',
+    port: 5432,
+    error: null,
+    version: '16.4',
+    ssl: true,
+    connectionEncrypted: true,
+    passwordEncryption: 'scram-sha-256',
+    logConnections: true,
+    logDisconnections: true,
+    logStatement: 'ddl',
+    ...overrides,
+  };
+  return stored('database', `${data.host}:${data.port}`, data);
+}
+
+export interface ContextOptions {
+  people?: PersonData[];
+  records?: StoredRecord[];
+  pushes?: Record<string, string>;
+  now?: Date;
+  settings?: Partial<MonitoringSettings>;
+}
+
+/** A context over an in-memory inventory; people also appear as person records. */
+export function context(options: ContextOptions = {}): CheckContext {
+  const people = options.people ?? [];
+  const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+  const records: StoredRecord[] = [
+    ...people.map((p) => stored('person', p.name, p, { externalId: p.email })),
+    ...(options.records ?? []),
+  ];
+  return {
+    now: options.now ?? NOW,
+    settings: { ...DEFAULT_MONITORING_SETTINGS, ...options.settings },
+    personByEmail: (email) => byEmail.get(email),
+    records: <T extends RecordType>(type: T) => records.filter((r): r is StoredRecord<T> => r.type === type),
+    lastPushAt: (source) => options.pushes?.[source],
+  };
+}

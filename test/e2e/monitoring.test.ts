@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { WEB_DIST } from '../../src/server/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { signInInBrowser } from '../helpers/browser.js';
+import { makeOrg, type TestOrg, type TestUser } from '../helpers/factories.js';
+
+/**
+ * Continuous monitoring through the web app: an owner starts from the empty state, pushes an
+ * HRIS people list from the page, sees the source, the inventory and a failing check, accepts
+ * the failure as an exception and revokes it, and is told what is wrong with a broken file. A
+ * member reads the page without the owner's buttons.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'e2e');
+const canRun = existsSync(CHROMIUM) && existsSync(join(WEB_DIST, 'index.html'));
+
+const CHECK_TITLE = 'People records have a start date and a manager';
+
+describe('monitoring: push a file from the page, see checks fail, accept an exception', {
+  skip: canRun ? false : 'needs /usr/bin/chromium and a built web app (npm run build:web)',
+}, () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let base: string;
+  let browser: Browser;
+  let dir: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'attest-e2e-monitoring-'));
+    t = await startTestApp('pglite');
+    // Cookies and codes follow the browser's clock: the server's starts at real time.
+    t.clock.set(new Date());
+    org = await makeOrg(t, 'e2e');
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    assert.ok(address && typeof address === 'object');
+    base = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `monitoring-${name}.png`), fullPage: true });
+
+  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts);
+
+  /** Opens "Push a file", chooses the kind and the file, and pushes. */
+  async function pushFile(page: Page, file: string): Promise<Locator> {
+    await page.getByRole('button', { name: 'Push a file' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Push a file' });
+    await dialog.getByLabel('Kind of source', { exact: true }).fill('People');
+    await page.getByRole('option', { name: 'People (HRIS CSV)' }).click();
+    await dialog.getByText(/Accepts: CSV of people/).waitFor();
+    await dialog.locator('input[type="file"]').setInputFiles(file);
+    await dialog.getByRole('button', { name: 'Push', exact: true }).click();
+    return dialog;
+  }
+
+  it('starts empty, takes a people list, shows a failing check, accepts and revokes an exception', async () => {
+    const page = await signInAs(org.users.owner);
+    await page.getByRole('link', { name: 'Monitoring', exact: true }).click();
+    await page.getByRole('heading', { name: 'Monitoring', level: 1 }).waitFor();
+    await page.getByText('No sources connected yet').waitFor();
+    await page.getByText('attest push KIND FILE').first().waitFor();
+    await page.getByText('npx attest demo').waitFor();
+    await page.getByRole('group', { name: 'Sources connected: 0' }).waitFor();
+    await shot(page, '1-empty');
+
+    // One active person with no manager (fails the check), one who left years ago (not applicable).
+    const people = join(dir, 'people.csv');
+    writeFileSync(
+      people,
+      [
+        'name,email,employment type,start date,end date,manager',
+        'Alice Admin,alice@example.test,employee,2023-01-09,,',
+        'Bob Gone,bob@example.test,contractor,2019-02-01,2020-06-30,alice@example.test',
+        '',
+      ].join('\n'),
+    );
+    const dialog = await pushFile(page, people);
+    await page.getByText('Pushed to hris-csv').waitFor();
+    await page.getByText(/2 records read \(2 new, 0 changed, 0 gone\)/).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('group', { name: 'Sources connected: 1' }).waitFor();
+    assert.equal(await page.getByText('No sources connected yet').count(), 0);
+
+    // Sources: the people list with its two records.
+    await page.getByRole('tab', { name: 'Sources' }).click();
+    const sourceRow = page.getByRole('row', { name: /People \(HRIS CSV\)/ });
+    await sourceRow.getByText('hris-csv', { exact: true }).first().waitFor();
+    await sourceRow.getByRole('cell', { name: '2', exact: true }).waitFor();
+    await sourceRow.getByText('OK', { exact: true }).waitFor();
+    await shot(page, '2-sources');
+
+    // Inventory, from the source's "Records" button: both people, with their data.
+    await sourceRow.getByRole('button', { name: /Show the records of/ }).click();
+    await page.getByRole('tab', { name: 'Inventory', selected: true }).waitFor();
+    await page.getByRole('row', { name: /Alice Admin/ }).waitFor();
+    await page.getByRole('row', { name: /Bob Gone/ }).waitFor();
+    await page.getByRole('button', { name: 'Show the data of Alice Admin' }).click();
+    await page.getByText('"employmentType": "employee"').waitFor();
+
+    // Checks: the list renders, failing first; the people check fails on Alice.
+    await page.getByRole('tab', { name: /^Checks/ }).click();
+    const table = page.getByRole('table', { name: 'Automated checks' });
+    await table.waitFor();
+    const checkRow = table.getByRole('row', { name: new RegExp(CHECK_TITLE) });
+    await checkRow.getByText('Failing', { exact: true }).waitFor();
+    await checkRow.getByText('people.records_complete').waitFor();
+    assert.ok((await table.getByRole('row').count()) > 10, 'every check of the library is listed');
+    const firstRow = table.getByRole('row').nth(1);
+    assert.match((await firstRow.textContent()) ?? '', /Failing/, 'failing checks come first');
+    // Organisation-wide checks that read people (a scanner must report) may fail as well.
+    await page.getByRole('group', { name: /^Failing checks: [1-9]/ }).waitFor();
+    await page.getByRole('group', { name: /^At-risk results: [1-9]/ }).waitFor();
+    await shot(page, '3-checks');
+
+    // The filters: failing only, then a search.
+    await page.getByText(/^Failing \(\d+\)$/).click();
+    const failingRows = await table.locator('tbody tr').allTextContents();
+    assert.ok(failingRows.length >= 1 && failingRows.every((text) => text.includes('Failing')), failingRows.join('\n'));
+    await page.getByLabel('Search checks').fill('people.records');
+    await table.locator('tbody tr').first().waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 1);
+    await page.getByText(/^All \(\d+\)$/).click();
+
+    // The check: remediation, the failing result with its deadline, history.
+    await checkRow.getByRole('link', { name: CHECK_TITLE }).click();
+    await page.getByRole('heading', { name: CHECK_TITLE, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'How to fix it' }).waitFor();
+    const alice = page.getByRole('table', { name: 'Current results' }).getByRole('row', { name: /Alice Admin/ });
+    await alice.getByText('At risk').waitFor();
+    await alice.getByText(/Due in \d+ days/).waitFor();
+    await alice.getByText(/The record of Alice Admin .*manager/).waitFor();
+    await page.getByRole('table', { name: 'Recent changes' }).waitFor();
+
+    // Accept it as an exception: too short a justification is refused in place first.
+    await alice.getByRole('button', { name: 'Accept as exception: Alice Admin' }).click();
+    const accept = page.getByRole('dialog', { name: 'Accept as exception' });
+    const expiry = await accept.getByLabel('Expires on').inputValue();
+    assert.match(expiry, /^\d{4}-\d{2}-\d{2}$/, 'the expiry has a default');
+    const days = Math.round((Date.parse(expiry) - Date.now()) / 86_400_000);
+    assert.ok(days >= 88 && days <= 91, `the default expiry is 90 days ahead (${days})`);
+    await accept.getByLabel('Justification').fill('too short');
+    await accept.getByRole('button', { name: 'Accept as exception' }).click();
+    await accept.getByText(/at least 10 characters/).waitFor();
+    await accept
+      .getByLabel('Justification')
+      .fill('Alice is the founder; the board chair is added as her manager at the next HR export.');
+    await accept.getByRole('button', { name: 'Accept as exception' }).click();
+    await page.getByText('Exception accepted').waitFor();
+    await accept.waitFor({ state: 'hidden' });
+    await alice.getByText('Exception', { exact: true }).waitFor();
+    await alice.getByText(/Accepted until/).waitFor();
+    await shot(page, '4-excepted');
+
+    // Back on the page: the check is excepted (not passing), and the exception is listed.
+    await page.getByRole('link', { name: 'Monitoring' }).first().click();
+    await page.getByRole('group', { name: 'Active exceptions: 1' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Automated checks' })
+      .getByRole('row', { name: new RegExp(CHECK_TITLE) })
+      .getByText('Excepted', { exact: true })
+      .waitFor();
+    await page.getByRole('tab', { name: /^Exceptions/ }).click();
+    const exceptionRow = page.getByRole('table', { name: 'Exceptions' }).getByRole('row', { name: /founder/ });
+    await exceptionRow.getByText('Active', { exact: true }).waitFor();
+    await exceptionRow.getByText(org.users.owner.email).waitFor();
+    await exceptionRow.getByText('Alice Admin').waitFor();
+    await exceptionRow.getByRole('button', { name: /Revoke the exception/ }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke this exception?' });
+    await revoke.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.getByText(/The exception for people.records_complete was revoked/).waitFor();
+    await page.getByRole('group', { name: 'Active exceptions: 0' }).waitFor();
+    await page.getByRole('tab', { name: /^Exceptions/ }).click();
+    await page.getByText('All (1)', { exact: true }).click();
+    await page
+      .getByRole('table', { name: 'Exceptions' })
+      .getByRole('row', { name: /founder/ })
+      .getByText('Revoked', { exact: true })
+      .waitFor();
+
+    // A file without the email column: the server's reason, in the modal, which stays open.
+    const broken = join(dir, 'broken.csv');
+    writeFileSync(broken, 'name,employment type,start date\nCarol New,employee,2024-05-01\n');
+    const again = await pushFile(page, broken);
+    const alert = again.getByRole('alert');
+    await alert.getByText('The file could not be imported').waitFor();
+    await alert.getByText(/the column 'email' is missing/).waitFor();
+    assert.ok(await again.isVisible(), 'the modal stays open');
+    await shot(page, '5-import-error');
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    await again.waitFor({ state: 'hidden' });
+
+    // The owner shortens the deadline of low-severity failures.
+    await page.getByRole('button', { name: 'Deadlines' }).click();
+    const settings = page.getByRole('dialog', { name: 'Deadlines and thresholds' });
+    await settings.getByLabel('Low').fill('60');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Settings saved/).waitFor();
+    await settings.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Deadlines' }).click();
+    assert.equal(await settings.getByLabel('Low').inputValue(), '60 d');
+  });
+
+  it('lets a member read the page without the buttons that change it', async () => {
+    const page = await signInAs(org.users.member);
+    await page.getByRole('link', { name: 'Monitoring', exact: true }).click();
+    await page.getByRole('heading', { name: 'Monitoring', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Automated checks' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Push a file' }).count(), 0);
+    // The deadlines are there to read, not to change.
+    await page.getByRole('button', { name: 'Deadlines' }).click();
+    const settings = page.getByRole('dialog', { name: 'Deadlines and thresholds' });
+    await settings.getByLabel('Critical').waitFor();
+    assert.equal(await settings.getByLabel('Critical').inputValue(), '15 d');
+    assert.equal(await settings.getByLabel('Critical').getAttribute('readonly'), '');
+    assert.equal(await settings.getByRole('button', { name: 'Save' }).count(), 0);
+    await settings.getByRole('button', { name: 'Close', exact: true }).click();
+    await settings.waitFor({ state: 'hidden' });
+    await page.getByRole('tab', { name: 'Sources' }).click();
+    await page.getByRole('row', { name: /People \(HRIS CSV\)/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /Push again/ }).count(), 0);
+    await page.getByRole('tab', { name: /^Checks/ }).click();
+    await page.getByRole('link', { name: CHECK_TITLE }).click();
+    await page.getByRole('heading', { name: CHECK_TITLE, level: 1 }).waitFor();
+    await page
+      .getByRole('table', { name: 'Current results' })
+      .getByRole('row', { name: /Alice Admin/ })
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: /Accept as exception/ }).count(), 0);
+  });
+});
