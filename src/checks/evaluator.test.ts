@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { generateInventory } from '../../bench/monitoring.js';
-import { CheckIndex, InventoryEvaluation, ORGANISATION, type Result } from './evaluator.js';
+import { CheckIndex, InventoryEvaluation, ORGANISATION, type Result, type ResultChange } from './evaluator.js';
 import { ALL_CHECKS } from './library/index.js';
 import { DEFAULT_MONITORING_SETTINGS, type StoredRecord } from './types.js';
 
@@ -69,7 +69,7 @@ describe('incremental evaluation', () => {
           for (const [i, action, variant] of steps) {
             const target = base[i] as StoredRecord;
             const before = snapshot(e);
-            let reported;
+            let reported: ResultChange[];
             if (action === 0 && current.has(target.id)) {
               current.delete(target.id);
               reported = e.apply({ removals: [target.id] });

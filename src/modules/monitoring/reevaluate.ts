@@ -1,8 +1,6 @@
 import { InventoryEvaluation } from '../../checks/evaluator.js';
-import type { StoredRecord } from '../../checks/types.js';
 import type { AppContext } from '../../context.js';
 import { withScope } from '../../db/tenancy.js';
-import type { RecordType } from '../../integrations/types.js';
 import { CHECKS, recordsQuery, toStored } from './push.js';
 import { updateControlStatuses, writeResults } from './results.js';
 import { loadSettings } from './settings.js';
