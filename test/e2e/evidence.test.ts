@@ -1,61 +1,37 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { verifyBundle } from '../../src/modules/evidence/verify-bundle.js';
-import { WEB_DIST } from '../../src/server/app.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { signInInBrowser } from '../helpers/browser.js';
-import { makeOrg, type TestOrg, type TestUser } from '../helpers/factories.js';
+import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
+import type { TestOrg, TestUser } from '../helpers/factories.js';
 
 /**
  * The evidence vault through the web app: an admin uploads a file to a control, exports a
  * bundle from the page (a real download), the offline verifier accepts it, and rejects it once a
  * byte of the file inside is flipped.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'e2e');
-const canRun = existsSync(CHROMIUM) && existsSync(join(WEB_DIST, 'index.html'));
 
 describe('evidence goes in through the web app and comes out as a bundle that verifies', {
-  skip: canRun ? false : 'needs /usr/bin/chromium and a built web app (npm run build:web)',
+  skip: browserSkip,
 }, () => {
-  let t: TestApp;
+  let w: BrowserWorld;
   let org: TestOrg;
-  let base: string;
-  let browser: Browser;
   let dir: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'attest-e2e-evidence-'));
-    t = await startTestApp('pglite');
-    t.clock.set(new Date());
-    org = await makeOrg(t, 'e2e');
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    w = await startBrowserWorld('evidence');
+    ({ org, dir } = w);
   });
 
   after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await w?.close();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `evidence-${name}.png`), fullPage: true });
+  const shot = (page: Page, shotName: string) => w.shot(page, shotName);
 
-  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts, { acceptDownloads: true });
+  const signInAs = (user: TestUser) => w.signInAs(user, { acceptDownloads: true });
 
   it('uploads in the UI, exports a bundle, verifies it, and fails once a byte is flipped', async () => {
     const page = await signInAs(org.users.admin);

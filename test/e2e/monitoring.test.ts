@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { WEB_DIST } from '../../src/server/app.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { signInInBrowser } from '../helpers/browser.js';
-import { makeOrg, type TestOrg, type TestUser } from '../helpers/factories.js';
+import type { Locator, Page } from 'playwright-core';
+import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
+import type { TestOrg, TestUser } from '../helpers/factories.js';
 
 /**
  * Continuous monitoring through the web app: an owner starts from the empty state, pushes an
@@ -15,50 +12,28 @@ import { makeOrg, type TestOrg, type TestUser } from '../helpers/factories.js';
  * the failure as an exception and revokes it, and is told what is wrong with a broken file. A
  * member reads the page without the owner's buttons.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'e2e');
-const canRun = existsSync(CHROMIUM) && existsSync(join(WEB_DIST, 'index.html'));
 
 const CHECK_TITLE = 'People records have a start date and a manager';
 
 describe('monitoring: push a file from the page, see checks fail, accept an exception', {
-  skip: canRun ? false : 'needs /usr/bin/chromium and a built web app (npm run build:web)',
+  skip: browserSkip,
 }, () => {
-  let t: TestApp;
+  let w: BrowserWorld;
   let org: TestOrg;
-  let base: string;
-  let browser: Browser;
   let dir: string;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'attest-e2e-monitoring-'));
-    t = await startTestApp('pglite');
-    // Cookies and codes follow the browser's clock: the server's starts at real time.
-    t.clock.set(new Date());
-    org = await makeOrg(t, 'e2e');
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    w = await startBrowserWorld('monitoring');
+    ({ org, dir } = w);
   });
 
   after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await w?.close();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `monitoring-${name}.png`), fullPage: true });
+  const shot = (page: Page, shotName: string) => w.shot(page, shotName);
 
-  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts);
+  const signInAs = (user: TestUser) => w.signInAs(user);
 
   /** Opens "Push a file", chooses the kind and the file, and pushes. */
   async function pushFile(page: Page, file: string): Promise<Locator> {

@@ -1,56 +1,35 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { WEB_DIST } from '../../src/server/app.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { signInInBrowser } from '../helpers/browser.js';
-import { makeOrg, signIn, type TestOrg, type TestUser } from '../helpers/factories.js';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app.js';
+import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
+import { signIn, type TestOrg, type TestUser } from '../helpers/factories.js';
 
 /**
  * The program through the web app: an admin publishes a policy, a member reads and accepts it,
  * the admin sees the acceptance, and the readiness dashboard moves with it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'e2e');
-const canRun = existsSync(CHROMIUM) && existsSync(join(WEB_DIST, 'index.html'));
 
 describe('a policy goes from publication to acceptance, and readiness follows', {
-  skip: canRun ? false : 'needs /usr/bin/chromium and a built web app (npm run build:web)',
+  skip: browserSkip,
 }, () => {
+  let w: BrowserWorld;
   let t: TestApp;
   let org: TestOrg;
   let base: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await startTestApp('pglite');
-    // Cookies and codes follow the browser's clock: the server's starts at real time.
-    t.clock.set(new Date());
-    org = await makeOrg(t, 'e2e');
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    w = await startBrowserWorld('program');
+    ({ t, org, base } = w);
   });
 
   after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.close();
+    await w?.close();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `program-${name}.png`), fullPage: true });
+  const shot = (page: Page, shotName: string) => w.shot(page, shotName);
 
-  const signInAs = (user: TestUser) => signInInBrowser(browser, t, base, user, contexts);
+  const signInAs = (user: TestUser) => w.signInAs(user);
 
   it('publishes, accepts, shows the acceptance and changes the dashboard', async () => {
     // Arranged through the API: ACC-01 is implemented, so only its unpublished access control

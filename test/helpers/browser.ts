@@ -1,6 +1,68 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestApp } from './app.js';
-import { type TestUser, totpCode } from './factories.js';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { WEB_DIST } from '../../src/server/app.js';
+import { startTestApp, type TestApp } from './app.js';
+import { makeOrg, type TestOrg, type TestUser, totpCode } from './factories.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'e2e');
+
+/** For describe's `skip`: why the end-to-end tests cannot run here, or false when they can. */
+export const browserSkip =
+  existsSync(CHROMIUM) && existsSync(join(WEB_DIST, 'index.html'))
+    ? false
+    : 'needs /usr/bin/chromium and a built web app (npm run build:web)';
+
+/** A server listening on 127.0.0.1 with an organisation, Debian's Chromium, and a scratch folder. */
+export interface BrowserWorld {
+  t: TestApp;
+  org: TestOrg;
+  base: string;
+  browser: Browser;
+  contexts: BrowserContext[];
+  /** A temporary folder for files the test writes or downloads, removed by close(). */
+  dir: string;
+  shot(page: Page, name: string): Promise<Buffer>;
+  signInAs(user: TestUser, options?: { acceptDownloads?: boolean }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserWorld(name: string): Promise<BrowserWorld> {
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), `attest-e2e-${name}-`));
+  const t = await startTestApp('pglite');
+  // Cookies and codes follow the browser's clock: the server's starts at real time.
+  t.clock.set(new Date());
+  const org = await makeOrg(t, 'e2e');
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  assert.ok(address && typeof address === 'object');
+  const base = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    t,
+    org,
+    base,
+    browser,
+    contexts,
+    dir,
+    shot: (page, shotName) => page.screenshot({ path: join(SHOTS, `${name}-${shotName}.png`), fullPage: true }),
+    signInAs: (user, options) => signInInBrowser(browser, t, base, user, contexts, options),
+    close: async () => {
+      for (const c of contexts) await c.close();
+      await browser.close();
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /**
  * Signs `user` in through the web app in a fresh browser context: password, then a TOTP code of
