@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { generate } from 'selfsigned';
 import type { Client, TestApp } from './helpers/app.js';
 import { count, problem, rows, withApp } from './helpers/assertions.js';
 import { ENGINES } from './helpers/db.js';
@@ -219,6 +222,81 @@ for (const engine of ENGINES) {
         );
         assert.equal(await count(t, "audit_log WHERE org_id = $1 AND action LIKE 'monitoring.account_%'", [org.id]), 2);
       });
+    });
+
+    it('runs connections itself: a TLS endpoint probe now, credentials sealed and never shown', async () => {
+      const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+        keySize: 2048,
+        algorithm: 'sha256',
+        notBeforeDate: new Date(Date.now() - DAY),
+        notAfterDate: new Date(Date.now() + 3 * DAY),
+        extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+      });
+      // TLS 1.2 only, a self-signed certificate expiring in 3 days, no HSTS.
+      const server = createServer({ key: pems.private, cert: pems.cert, maxVersion: 'TLSv1.2' }, (_req, res) =>
+        res.end('ok'),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        await withApp(engine, async (t) => {
+          t.clock.set(new Date());
+          const org = await makeOrg(t, 'probe');
+          const owner = await signIn(t, org.users.owner);
+          const member = await signIn(t, org.users.member);
+          const body = { kind: 'tls', targets: [{ host: '127.0.0.1', port }], schedule: 'hourly' };
+          problem(await member.post('/api/v1/monitoring/connections', body), 403, 'forbidden');
+          problem(
+            await owner.post('/api/v1/monitoring/connections', { kind: 'tls', targets: [{ host: 'bad host!', port }] }),
+            400,
+            'validation_failed',
+          );
+          const created = await owner.post('/api/v1/monitoring/connections', body);
+          assert.equal(created.statusCode, 201, created.body);
+          const run = await owner.post(`/api/v1/monitoring/sources/${created.json().id}/run`);
+          assert.equal(run.statusCode, 200, run.body);
+          assert.equal(run.json().records.created, 1);
+          const outcome = async (check: string) =>
+            (
+              await rows<{ outcome: string; reason: string }>(
+                t,
+                'SELECT outcome, reason FROM check_results WHERE org_id = $1 AND check_id = $2 AND superseded_at IS NULL',
+                [org.id, check],
+              )
+            )[0];
+          assert.equal((await outcome('tls.endpoint.reachable'))?.outcome, 'pass');
+          assert.equal((await outcome('tls.certificate.expiry'))?.outcome, 'fail', 'expires within 14 days');
+          assert.equal((await outcome('tls.certificate.trusted'))?.outcome, 'fail', 'self-signed');
+
+          // A PostgreSQL connection keeps its URL sealed: not in the row, the audit log or the answers.
+          const secretUrl = 'postgres://probe:s3cret-Password@127.0.0.1:1/none';
+          const pgConn = await owner.post('/api/v1/monitoring/connections', { kind: 'postgres', url: secretUrl });
+          assert.equal(pgConn.statusCode, 201, pgConn.body);
+          assert.ok(!pgConn.body.includes('s3cret'));
+          const [stored] = await rows<{ config: unknown; credentials_enc: Buffer }>(
+            t,
+            "SELECT config, credentials_enc FROM monitoring_sources WHERE org_id = $1 AND kind = 'postgres'",
+            [org.id],
+          );
+          assert.ok(stored);
+          assert.ok(!JSON.stringify(stored.config).includes('s3cret'));
+          assert.ok(!stored.credentials_enc.toString('latin1').includes('s3cret'), 'sealed, not stored in clear');
+          const audit = await rows<{ details: unknown }>(t, 'SELECT details FROM audit_log WHERE org_id = $1', [
+            org.id,
+          ]);
+          assert.ok(!JSON.stringify(audit).includes('s3cret'));
+          // Refused connection: the probe records the error; its check fails; the password never shows.
+          const pgRun = await owner.post(`/api/v1/monitoring/sources/${pgConn.json().id}/run`);
+          assert.equal(pgRun.statusCode, 200, pgRun.body);
+          const sources = await owner.get('/api/v1/monitoring/sources');
+          assert.ok(!sources.body.includes('s3cret'));
+          const records = await owner.get('/api/v1/monitoring/records?type=database');
+          assert.ok(!records.body.includes('s3cret'));
+          assert.ok(records.json().items[0].data.error, 'the connection error is recorded');
+        });
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('honours Idempotency-Key: a retry answers the first push and writes nothing; another body with the key is refused', async () => {

@@ -4,6 +4,7 @@ import { newId } from '../../crypto/random.js';
 import { openWithKey, sealWithKey } from '../../crypto/seal.js';
 import { withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
+import { parseAws } from '../../integrations/aws/index.js';
 import { parseGithub } from '../../integrations/github/index.js';
 import { parseGoogleWorkspace } from '../../integrations/google-workspace/index.js';
 import { parseOkta } from '../../integrations/okta/index.js';
@@ -30,7 +31,7 @@ const secret = z.string().min(1).max(20_000);
 
 /**
  * A connection: a source Attest reaches itself, on a schedule. Probes look at TLS endpoints or a
- * PostgreSQL server; pulls read an identity provider's API. Credentials (the PostgreSQL URL, API
+ * PostgreSQL server; pulls read an API (Google Workspace, Okta, GitHub, AWS). Credentials (the PostgreSQL URL, API
  * tokens, a service-account key) are sealed with the organisation's data key and never shown again.
  */
 export const ConnectionInput = z.discriminatedUnion('kind', [
@@ -70,6 +71,15 @@ export const ConnectionInput = z.discriminatedUnion('kind', [
     schedule,
   }),
   z.object({
+    kind: z.literal('aws'),
+    name: z.string().max(100).optional(),
+    /** An access key of a read-only identity (the SecurityAudit managed policy covers every call). */
+    accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'an AWS access key id'),
+    secretAccessKey: secret,
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+    schedule,
+  }),
+  z.object({
     kind: z.literal('github'),
     name: z.string().max(100).optional(),
     org: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub organisation login'),
@@ -79,7 +89,7 @@ export const ConnectionInput = z.discriminatedUnion('kind', [
 ]);
 export type ConnectionInput = z.infer<typeof ConnectionInput>;
 
-export const CONNECTION_KINDS = ['tls', 'postgres', 'google-workspace', 'okta', 'github'];
+export const CONNECTION_KINDS = ['tls', 'postgres', 'google-workspace', 'okta', 'github', 'aws'];
 
 /** What is kept in clear (shown in the app) and what is sealed, per kind. */
 function split(input: ConnectionInput): { name: string; config: Record<string, unknown>; secret: unknown } {
@@ -106,6 +116,12 @@ function split(input: ConnectionInput): { name: string; config: Record<string, u
       };
     case 'github':
       return { name: input.name ?? input.org, config: { org: input.org }, secret: { token: input.token } };
+    case 'aws':
+      return {
+        name: input.name ?? `aws-${input.region}`,
+        config: { region: input.region, accessKeyId: input.accessKeyId },
+        secret: { secretAccessKey: input.secretAccessKey },
+      };
   }
 }
 
@@ -252,6 +268,17 @@ async function observe(
     case 'github': {
       const { token } = await secret<{ token: string }>();
       return parseGithub(await pullGithub({ org: String(config.org), token }), { now });
+    }
+    case 'aws': {
+      const { secretAccessKey } = await secret<{ secretAccessKey: string }>();
+      // Loaded when first used: the AWS SDK clients are large, and most servers never pull AWS.
+      const { pullAws } = await import('../../integrations/pull/aws.js');
+      const text = await pullAws({
+        accessKeyId: String(config.accessKeyId),
+        secretAccessKey,
+        region: String(config.region),
+      });
+      return parseAws(text, { now });
     }
     default:
       throw new AppError('validation_failed', `Attest cannot run a ${kind} source.`);
