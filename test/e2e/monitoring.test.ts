@@ -1,17 +1,52 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { generate } from 'selfsigned';
 import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
 import type { TestOrg, TestUser } from '../helpers/factories.js';
 
 /**
  * Continuous monitoring through the web app: an owner starts from the empty state, pushes an
  * HRIS people list from the page, sees the source, the inventory and a failing check, accepts
- * the failure as an exception and revokes it, and is told what is wrong with a broken file. A
+ * the failure as an exception and revokes it, and is told what is wrong with a broken file. The
+ * owner then connects TLS endpoints (a local HTTPS server) and runs the connection again. A
  * member reads the page without the owner's buttons.
  */
+
+const DAY_MS = 86_400_000;
+
+/** A local HTTPS server on 127.0.0.1 with a self-signed certificate valid for three days. */
+async function startHttps(): Promise<{ port: number; close(): Promise<void> }> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Date.now() - DAY_MS),
+    notAfterDate: new Date(Date.now() + 3 * DAY_MS),
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+    ],
+  });
+  const server: Server = createServer({ key: pems.private, cert: pems.cert }, (_request, response) => {
+    response.setHeader('Strict-Transport-Security', 'max-age=31536000');
+    response.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 const CHECK_TITLE = 'People records have a start date and a manager';
 
@@ -194,12 +229,58 @@ describe('monitoring: push a file from the page, see checks fail, accept an exce
     assert.equal(await settings.getByLabel('Low').inputValue(), '60 d');
   });
 
+  it('connects TLS endpoints, refuses a bad line in the form, and runs the connection again', async () => {
+    const https = await startHttps();
+    try {
+      const page = await signInAs(org.users.owner);
+      await page.getByRole('link', { name: 'Monitoring', exact: true }).click();
+      await page.getByRole('heading', { name: 'Monitoring', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Add a connection' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'Add a connection' });
+      await dialog.getByLabel('Kind of connection', { exact: true }).click();
+      await page.getByRole('option', { name: 'TLS endpoints' }).click();
+      await dialog.getByText(/reads the protocols, the certificate and HSTS/).waitFor();
+
+      // A line without a numeric port is refused in the form, before anything is saved.
+      const endpoints = dialog.getByLabel('Endpoints');
+      await endpoints.fill('no-port:abc');
+      await dialog.getByRole('button', { name: 'Save and run' }).click();
+      await dialog
+        .getByRole('alert')
+        .getByText(/Line 1 \(“no-port:abc”\): the port “abc” is not a number/)
+        .waitFor();
+      await shot(page, '6-connection-error');
+
+      await endpoints.fill(`127.0.0.1:${https.port}`);
+      await dialog.getByText('Hourly', { exact: true }).click();
+      assert.ok(await dialog.getByRole('radio', { name: 'Hourly' }).isChecked());
+      await dialog.getByRole('button', { name: 'Save and run' }).click();
+      await page.getByText('Connected endpoints').waitFor();
+      await page.getByText(/1 record read \(1 new, 0 changed, 0 gone\)/).waitFor();
+      await dialog.waitFor({ state: 'hidden' });
+
+      // The connection is a source: its schedule, its one endpoint, and "Run now".
+      await page.getByRole('tab', { name: 'Sources' }).click();
+      const row = page.getByRole('table', { name: 'Sources' }).getByRole('row', { name: /endpoints/ });
+      await row.getByText('tls', { exact: true }).first().waitFor();
+      await row.getByText('Schedule: hourly').waitFor();
+      await row.getByRole('cell', { name: '1', exact: true }).waitFor();
+      await shot(page, '7-connection');
+      await row.getByRole('button', { name: /^Run .* now$/ }).click();
+      await page.getByText('Ran endpoints').waitFor();
+      await page.getByText(/1 record read \(0 new, \d+ changed, 0 gone\)/).waitFor();
+    } finally {
+      await https.close();
+    }
+  });
+
   it('lets a member read the page without the buttons that change it', async () => {
     const page = await signInAs(org.users.member);
     await page.getByRole('link', { name: 'Monitoring', exact: true }).click();
     await page.getByRole('heading', { name: 'Monitoring', level: 1 }).waitFor();
     await page.getByRole('table', { name: 'Automated checks' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Push a file' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Add a connection' }).count(), 0);
     // The deadlines are there to read, not to change.
     await page.getByRole('button', { name: 'Deadlines' }).click();
     const settings = page.getByRole('dialog', { name: 'Deadlines and thresholds' });
@@ -212,6 +293,11 @@ describe('monitoring: push a file from the page, see checks fail, accept an exce
     await page.getByRole('tab', { name: 'Sources' }).click();
     await page.getByRole('row', { name: /People \(HRIS CSV\)/ }).waitFor();
     assert.equal(await page.getByRole('button', { name: /Push again/ }).count(), 0);
+    await page
+      .getByRole('row', { name: /endpoints/ })
+      .getByText('Schedule: hourly')
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Run .* now$/ }).count(), 0);
     await page.getByRole('tab', { name: /^Checks/ }).click();
     await page.getByRole('link', { name: CHECK_TITLE }).click();
     await page.getByRole('heading', { name: CHECK_TITLE, level: 1 }).waitFor();

@@ -362,6 +362,8 @@ export async function listSources(tx: Tx) {
       's.last_status',
       's.last_error',
       's.created_at',
+      's.config',
+      sql<boolean>`s.credentials_enc IS NOT NULL`.as('has_credentials'),
       (eb) =>
         eb
           .selectFrom('inventory_records as r')
@@ -383,6 +385,9 @@ export async function listSources(tx: Tx) {
     lastStatus: r.last_status,
     lastError: r.last_error,
     records: Number(r.records ?? 0),
+    // Attest runs it itself: a probe with targets, or a pull or probe with sealed credentials.
+    connection:
+      Boolean(r.has_credentials) || (r.kind === 'tls' && Array.isArray((r.config as { targets?: unknown }).targets)),
   }));
 }
 

@@ -99,6 +99,8 @@ export interface MonitoringSource {
   lastError: string | null;
   /** Current (not deleted) records. */
   records: number;
+  /** Attest runs it itself (a probe, or a pull with saved credentials), so "Run now" works. */
+  connection: boolean;
 }
 
 export interface SourceKind {
@@ -190,6 +192,45 @@ export interface MonitoringSettings {
   scanMaxAgeDays: number;
 }
 
+export type ConnectionSchedule = 'manual' | 'hourly' | 'daily';
+
+export interface TlsTarget {
+  host: string;
+  port: number;
+}
+
+/** A connection Attest runs itself (src/modules/monitoring/connections.ts); secrets are sealed, never returned. */
+export type ConnectionInput = { name?: string; schedule: ConnectionSchedule } & (
+  | { kind: 'tls'; targets: TlsTarget[] }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'google-workspace'; serviceAccountKey: string; adminEmail: string; customer?: string }
+  | { kind: 'okta'; domain: string; apiToken: string }
+  | { kind: 'github'; org: string; token: string }
+  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; region: string }
+);
+
+export type ConnectionKind = ConnectionInput['kind'];
+
+export interface SavedConnection {
+  id: string;
+  kind: ConnectionKind;
+  name: string;
+}
+
+export const CONNECTION_KINDS: readonly { value: ConnectionKind; label: string }[] = [
+  { value: 'tls', label: 'TLS endpoints' },
+  { value: 'postgres', label: 'PostgreSQL server' },
+  { value: 'google-workspace', label: 'Google Workspace (API)' },
+  { value: 'okta', label: 'Okta (API)' },
+  { value: 'github', label: 'GitHub (API)' },
+  { value: 'aws', label: 'AWS account (API)' },
+];
+
+/** A source Attest runs itself (a probe or an API pull), rather than one that pushes. */
+export function isConnection(source: { connection: boolean }): boolean {
+  return source.connection;
+}
+
 /** What the page's figures and tabs share, loaded together and reloaded after a change. */
 export interface MonitoringOverview {
   checks: CheckSummary[];
@@ -218,6 +259,11 @@ export const monitoringApi = {
   /** The file goes as the raw body (the server reads any content type as text). */
   push: (kind: string, file: Blob, options: { name?: string; fileName?: string } = {}) =>
     request<PushSummary>('POST', `/monitoring/push/${id(kind)}${query(options)}`, { bytes: file }),
+  /** Creates a connection, or replaces the settings and credentials of the one with this kind and name. */
+  saveConnection: (body: ConnectionInput) => request<SavedConnection>('POST', '/monitoring/connections', { body }),
+  /** Runs a connection now; the answer is a push's summary. */
+  runSource: (sourceId: string) =>
+    request<PushSummary>('POST', `/monitoring/sources/${id(sourceId)}/run`, { body: {} }),
   records: (filters: RecordFilters, cursor?: string) =>
     request<RecordPage>(
       'GET',

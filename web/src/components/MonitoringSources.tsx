@@ -1,18 +1,35 @@
 import { Anchor, Badge, Button, Card, Code, EmptyState, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconPlugConnected, IconUpload } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { IconPlayerPlay, IconPlugConnected, IconUpload } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { MonitoringSource } from './MonitoringApi';
+import { errorMessage } from '../api';
+import { isConnection, type MonitoringSource, monitoringApi } from './MonitoringApi';
 import { When } from './MonitoringBadges';
+import { notifyRun } from './MonitoringConnectionModal';
+
+/** Kinds Attest only probes itself: there is no file to push for them. */
+const PROBES = new Set(['tls', 'postgres']);
 
 interface SourcesProps {
   sources: MonitoringSource[];
   canManage: boolean;
   onPush: (source?: MonitoringSource) => void;
   onShowRecords: (source: MonitoringSource) => void;
+  /** A connection ran (or failed): the page's data should load again. */
+  onRan: () => void;
 }
 
 /** How a new organisation connects its first source. */
-export function MonitoringGettingStarted({ canManage, onPush }: { canManage: boolean; onPush: () => void }) {
+export function MonitoringGettingStarted({
+  canManage,
+  onPush,
+  onConnect,
+}: {
+  canManage: boolean;
+  onPush: () => void;
+  onConnect: () => void;
+}) {
   return (
     <EmptyState icon={<IconPlugConnected size={28} />} title="No sources connected yet">
       <Stack gap="xs" maw={640}>
@@ -34,6 +51,11 @@ export function MonitoringGettingStarted({ canManage, onPush }: { canManage: boo
               : 'Here: an owner or admin can push a file from this page.'}
           </List.Item>
           <List.Item>
+            Or let Attest reach them itself:{' '}
+            {canManage ? 'use “Add a connection” for' : 'an owner or admin can connect'} TLS endpoints, a PostgreSQL
+            server, or the Google Workspace, Okta, GitHub or AWS API with a read-only credential, run on a schedule.
+          </List.Item>
+          <List.Item>
             To look around first, <Code>npx attest demo</Code> creates a demo organisation with sample data for every
             kind of source.
           </List.Item>
@@ -43,6 +65,9 @@ export function MonitoringGettingStarted({ canManage, onPush }: { canManage: boo
         <EmptyState.Actions>
           <Button variant="light" leftSection={<IconUpload size={16} />} onClick={onPush}>
             Push a file
+          </Button>
+          <Button variant="light" leftSection={<IconPlugConnected size={16} />} onClick={onConnect}>
+            Add a connection
           </Button>
         </EmptyState.Actions>
       )}
@@ -75,12 +100,31 @@ function StatusBadge({ source }: { source: MonitoringSource }) {
 }
 
 /** The sources that have pushed: kind, name, last push, status and current records. */
-export function MonitoringSources({ sources, canManage, onPush, onShowRecords }: SourcesProps) {
+export function MonitoringSources({ sources, canManage, onPush, onShowRecords, onRan }: SourcesProps) {
+  const [running, setRunning] = useState<string | null>(null);
+
+  const run = async (source: MonitoringSource) => {
+    setRunning(source.id);
+    try {
+      notifyRun(await monitoringApi.runSource(source.id));
+    } catch (err) {
+      notifications.show({
+        color: 'red',
+        title: `${source.name} did not run`,
+        message: errorMessage(err),
+        autoClose: 15_000,
+      });
+    } finally {
+      setRunning(null);
+      onRan();
+    }
+  };
+
   if (sources.length === 0) {
     return (
       <Card withBorder radius="md" padding="lg">
         <Text size="sm" c="dimmed" ta="center">
-          No source has pushed yet. Sources appear here after their first push.
+          No source has pushed yet. Sources appear here after their first push or connection.
         </Text>
       </Card>
     );
@@ -112,9 +156,9 @@ export function MonitoringSources({ sources, canManage, onPush, onShowRecords }:
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{source.name}</Text>
-                  {source.schedule && (
+                  {isConnection(source) && (
                     <Text size="xs" c="dimmed">
-                      Schedule: {source.schedule}
+                      Schedule: {source.schedule ?? 'manual'}
                     </Text>
                   )}
                 </Table.Td>
@@ -142,7 +186,20 @@ export function MonitoringSources({ sources, canManage, onPush, onShowRecords }:
                     >
                       Records
                     </Button>
-                    {canManage && (
+                    {canManage && isConnection(source) && (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        leftSection={<IconPlayerPlay size={14} />}
+                        loading={running === source.id}
+                        disabled={running !== null && running !== source.id}
+                        onClick={() => void run(source)}
+                        aria-label={`Run ${source.title} ${source.name} now`}
+                      >
+                        Run now
+                      </Button>
+                    )}
+                    {canManage && !PROBES.has(source.kind) && (
                       <Button
                         size="xs"
                         variant="subtle"

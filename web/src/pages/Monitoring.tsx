@@ -1,11 +1,12 @@
 import { Badge, Button, Card, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAdjustmentsHorizontal, IconUpload } from '@tabler/icons-react';
+import { IconAdjustmentsHorizontal, IconPlugConnected, IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { describePush, type MonitoringSource, monitoringApi, plural } from '../components/MonitoringApi';
 import { MonitoringCheckView } from '../components/MonitoringCheck';
 import { MonitoringChecks } from '../components/MonitoringChecks';
+import { MonitoringConnectionModal } from '../components/MonitoringConnectionModal';
 import { MonitoringRevokeModal, type RevokeTarget } from '../components/MonitoringExceptionModal';
 import { MonitoringExceptions } from '../components/MonitoringExceptions';
 import { MonitoringFigures } from '../components/MonitoringFigures';
@@ -38,6 +39,7 @@ export function MonitoringPage() {
   const pushing = useModalTarget<{ kind?: string; name?: string }>();
   const revoking = useModalTarget<RevokeTarget>();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [connectOpen, setConnectOpen] = useState(false);
   const [inventorySource, setInventorySource] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
@@ -66,6 +68,15 @@ export function MonitoringPage() {
             Deadlines
           </Button>
           {canManage && (
+            <Button
+              variant="default"
+              leftSection={<IconPlugConnected size={16} />}
+              onClick={() => setConnectOpen(true)}
+            >
+              Add a connection
+            </Button>
+          )}
+          {canManage && (
             <Button leftSection={<IconUpload size={16} />} onClick={() => push()}>
               Push a file
             </Button>
@@ -86,7 +97,11 @@ export function MonitoringPage() {
               <MonitoringFigures overview={data} />
               {data.sources.length === 0 && (
                 <Card withBorder radius="md" padding="lg">
-                  <MonitoringGettingStarted canManage={canManage} onPush={() => push()} />
+                  <MonitoringGettingStarted
+                    canManage={canManage}
+                    onPush={() => push()}
+                    onConnect={() => setConnectOpen(true)}
+                  />
                 </Card>
               )}
               <Tabs value={tab} onChange={setTab} keepMounted={false}>
@@ -126,6 +141,7 @@ export function MonitoringPage() {
                     sources={data.sources}
                     canManage={canManage}
                     onPush={push}
+                    onRan={refresh}
                     onShowRecords={(source) => {
                       setInventorySource(source.id);
                       setTab('inventory');
@@ -177,6 +193,7 @@ export function MonitoringPage() {
           refresh();
         }}
       />
+      <MonitoringConnectionModal opened={connectOpen} onClose={() => setConnectOpen(false)} onSaved={refresh} />
       <MonitoringSettingsModal
         opened={settingsOpen}
         canManage={canManage}
