@@ -105,7 +105,8 @@ export type CloudResourceData =
       { multiRegion: boolean; logFileValidation: boolean; kmsKeyId: string | null; logging: boolean | null }
     >
   | CloudResourceBase<'kms_key', { rotationEnabled: boolean; customerManaged: boolean | null }>
-  | CloudResourceBase<'github_org', { twoFactorRequired: boolean; membersWithoutTwoFactor: string[] | null }>;
+  /** twoFactorRequired is null when GitHub does not say (only organisation owners are shown it). */
+  | CloudResourceBase<'github_org', { twoFactorRequired: boolean | null; membersWithoutTwoFactor: string[] | null }>;
 
 interface CloudResourceBase<K extends string, A> {
   provider: 'aws' | 'github' | 'gcp' | 'azure' | 'other';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
-import type { TestOrg, TestUser } from '../helpers/factories.js';
+import { signIn, type TestOrg, type TestUser } from '../helpers/factories.js';
 
 /**
  * Continuous monitoring through the web app: an owner starts from the empty state, pushes an
@@ -272,6 +272,33 @@ describe('monitoring: push a file from the page, see checks fail, accept an exce
     } finally {
       await https.close();
     }
+  });
+
+  it('links an account without a matching email to a person from the inventory', async () => {
+    // An account of another system, pushed through the API: no email, so no person matches it.
+    w.t.clock.advance(30_000); // a TOTP step the browser sign-ins have not used
+    const api = await signIn(w.t, org.users.owner);
+    const pushed = await api.request(
+      'POST',
+      '/api/v1/monitoring/push/accounts-csv',
+      'system,email,username,admin,mfa,active,last login\nerp,,svc-legacy,no,yes,yes,\n',
+      { 'content-type': 'text/csv' },
+    );
+    assert.equal(pushed.statusCode, 201, pushed.body);
+    const page = await signInAs(org.users.owner);
+    await page.goto(`${w.base}/monitoring?tab=inventory`);
+    const row = page.getByRole('row', { name: /svc-legacy/ });
+    await row.getByRole('button', { name: 'Link to a person' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Link the account to a person' });
+    await dialog.getByLabel('Person').fill('Alice');
+    await page.getByRole('option', { name: 'Alice Admin' }).click();
+    await dialog.getByRole('button', { name: 'Link', exact: true }).click();
+    await page.getByText('Linked svc-legacy').waitFor();
+    await page
+      .getByRole('row', { name: /svc-legacy/ })
+      .getByText('Linked to Alice Admin')
+      .waitFor();
+    await shot(page, '6-linked');
   });
 
   it('lets a member read the page without the buttons that change it', async () => {

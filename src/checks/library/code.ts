@@ -12,10 +12,17 @@ export const orgTwoFactorRequired = cloudCheck('github_org', {
   controls: ['ACC-02'],
   remediation:
     "Turn on the organisation setting that requires two-factor authentication. Members without it lose access until they enrol, so warn them first and check the list of those who haven't.",
-  evaluate: (org, record) =>
-    org.attributes.twoFactorRequired
+  evaluate: (org, record) => {
+    const required = org.attributes.twoFactorRequired;
+    if (required === null) {
+      return notApplicable(
+        `GitHub does not say whether ${cloudLabel(record)} requires two-factor authentication: pull or push it with an owner's token.`,
+      );
+    }
+    return required
       ? pass(`${cloudLabel(record)} requires two-factor authentication.`)
-      : fail(`${cloudLabel(record)} does not require two-factor authentication.`),
+      : fail(`${cloudLabel(record)} does not require two-factor authentication.`);
+  },
 });
 
 export const membersTwoFactor = cloudCheck('github_org', {

@@ -159,7 +159,11 @@ const CASES: Record<string, Spec> = {
     skip: [account(), awsUser({ accessKeys: [key('AKIAOFF', 400, null, false)] })],
   },
   'code.org_2fa_required': {
-    cases: [ok(cloud('github_org', 'northwind')), bad(cloud('github_org', 'northwind', { twoFactorRequired: false }))],
+    cases: [
+      ok(cloud('github_org', 'northwind')),
+      bad(cloud('github_org', 'northwind', { twoFactorRequired: false })),
+      na(cloud('github_org', 'northwind', { twoFactorRequired: null })),
+    ],
     skip: [cloud('s3_bucket', 'northwind-logs')],
   },
   'code.members_2fa': {

@@ -108,11 +108,11 @@ describe('parseGithub', () => {
     assert.match(push.warnings[1]!, /owners/);
   });
 
-  it('records an unreported two-factor requirement as false with a warning, and a reported one as is', () => {
+  it('records an unreported two-factor requirement as unknown (null) with a warning, and a reported one as is', () => {
     const org = JSON.parse(orgText) as Record<string, unknown>;
     delete org.two_factor_requirement_enabled;
     const unknown = parseGithub(JSON.stringify(org), options);
-    assert.equal(orgOf(unknown).attributes.twoFactorRequired, false);
+    assert.equal(orgOf(unknown).attributes.twoFactorRequired, null);
     assert.match(unknown.warnings[0]!, /did not report whether octokit-fixture-org requires two-factor/);
 
     const required = parseGithub(bundle({ org: { ...org, two_factor_requirement_enabled: true } }), options);

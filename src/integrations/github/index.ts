@@ -108,9 +108,8 @@ function orgFromRecording(doc: unknown): GithubOrg {
 function orgRecord(org: GithubOrg, withoutTwoFactor: string[] | null, warnings: string[]): InventoryRecord {
   const required = org.two_factor_requirement_enabled;
   if (required == null) {
-    // The contract's twoFactorRequired is a boolean: unknown is stored as false, and said here.
     warnings.push(
-      `GitHub did not report whether ${org.login} requires two-factor authentication (only organisation owners are shown it), so it is recorded as not required. Use a token of an owner to read it.`,
+      `GitHub did not report whether ${org.login} requires two-factor authentication (only organisation owners are shown it), so it is recorded as unknown. Use a token of an owner to read it.`,
     );
   }
   const data: CloudResourceData = {
@@ -118,7 +117,7 @@ function orgRecord(org: GithubOrg, withoutTwoFactor: string[] | null, warnings: 
     kind: 'github_org',
     account: org.login,
     region: null,
-    attributes: { twoFactorRequired: required === true, membersWithoutTwoFactor: withoutTwoFactor },
+    attributes: { twoFactorRequired: required ?? null, membersWithoutTwoFactor: withoutTwoFactor },
   };
   return { type: 'cloud_resource', externalId: org.login, name: org.login, data };
 }

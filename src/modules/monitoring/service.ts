@@ -402,6 +402,7 @@ export async function listRecords(
   let query = tx
     .selectFrom('inventory_records as r')
     .innerJoin('monitoring_sources as s', 's.id', 'r.source_id')
+    .leftJoin('inventory_records as p', 'p.id', 'r.person_record_id')
     .select([
       'r.id',
       'r.type',
@@ -414,6 +415,8 @@ export async function listRecords(
       'r.deleted_at',
       's.kind',
       's.name as source_name',
+      'p.id as person_id',
+      'p.name as person_name',
     ]);
   query = filter.deleted ? query.where('r.deleted_at', 'is not', null) : query.where('r.deleted_at', 'is', null);
   if (filter.type) query = query.where('r.type', '=', filter.type);
@@ -444,6 +447,8 @@ export async function listRecords(
       firstSeenAt: new Date(r.first_seen_at).toISOString(),
       lastSeenAt: new Date(r.last_seen_at).toISOString(),
       deletedAt: r.deleted_at ? new Date(r.deleted_at).toISOString() : null,
+      /** The person an account is linked to by hand, when it is. */
+      linkedPerson: r.person_id ? { id: r.person_id, name: r.person_name ?? '' } : null,
     })),
     nextCursor:
       rows.length > filter.limit && last

@@ -145,6 +145,8 @@ export interface InventoryRecord {
   firstSeenAt: string;
   lastSeenAt: string;
   deletedAt: string | null;
+  /** The person an account is linked to by hand (when its email does not match one). */
+  linkedPerson: { id: string; name: string } | null;
 }
 
 export interface RecordPage {
@@ -276,6 +278,9 @@ export const monitoringApi = {
         limit: '50',
       })}`,
     ),
+  /** Links an account to a person record by hand, or unlinks it (null); its checks re-run. */
+  linkAccount: (accountId: string, personId: string | null) =>
+    request<{ resultsChanged: number }>('PUT', `/monitoring/records/${id(accountId)}/person`, { body: { personId } }),
   exceptions: () => request<Items<CheckException>>('GET', '/monitoring/exceptions'),
   createException: (body: NewException) => request<{ id: string }>('POST', '/monitoring/exceptions', { body }),
   revokeException: (exceptionId: string) => request<void>('DELETE', `/monitoring/exceptions/${id(exceptionId)}`),

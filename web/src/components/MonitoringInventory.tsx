@@ -30,6 +30,7 @@ import {
   recordTypeLabel,
 } from './MonitoringApi';
 import { When } from './MonitoringBadges';
+import { MonitoringLinkModal } from './MonitoringLinkModal';
 import { Loaded } from './PageStatus';
 
 interface InventoryProps {
@@ -38,10 +39,21 @@ interface InventoryProps {
   onSourceChange: (sourceId: string | null) => void;
   /** Changes after a push, so the list loads again. */
   version: number;
+  /** Owners and admins link accounts to people by hand. */
+  canManage: boolean;
+  onChanged: () => void;
 }
 
 /** What the sources reported: every record, by type, source and name, with its data. */
-export function MonitoringInventory({ sources, sourceId, onSourceChange, version }: InventoryProps) {
+export function MonitoringInventory({
+  sources,
+  sourceId,
+  onSourceChange,
+  version,
+  canManage,
+  onChanged,
+}: InventoryProps) {
+  const [linking, setLinking] = useState<InventoryRecord | null>(null);
   const [type, setType] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [search] = useDebouncedValue(q.trim(), 300);
@@ -164,6 +176,11 @@ export function MonitoringInventory({ sources, sourceId, onSourceChange, version
                           record={record}
                           expanded={open.has(record.id)}
                           onToggle={() => toggle(record.id)}
+                          onLink={
+                            canManage && record.type === 'account' && !record.deletedAt
+                              ? () => setLinking(record)
+                              : null
+                          }
                         />
                       ))}
                     </Table.Tbody>
@@ -184,6 +201,7 @@ export function MonitoringInventory({ sources, sourceId, onSourceChange, version
           }}
         </Loaded>
       </Card>
+      <MonitoringLinkModal account={linking} onClose={() => setLinking(null)} onLinked={onChanged} />
     </Stack>
   );
 }
@@ -192,10 +210,13 @@ function RecordRow({
   record,
   expanded,
   onToggle,
+  onLink,
 }: {
   record: InventoryRecord;
   expanded: boolean;
   onToggle: () => void;
+  /** Opens the link-to-a-person dialog (accounts, for owners and admins). */
+  onLink: (() => void) | null;
 }) {
   const detailId = `record-${record.id}`;
   return (
@@ -221,6 +242,16 @@ function RecordRow({
             <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }}>
               {record.externalId}
             </Text>
+          )}
+          {record.linkedPerson && (
+            <Text size="xs" c="dimmed">
+              Linked to {record.linkedPerson.name}
+            </Text>
+          )}
+          {onLink && (
+            <Button variant="subtle" size="compact-xs" onClick={onLink}>
+              {record.linkedPerson ? 'Change the link' : 'Link to a person'}
+            </Button>
           )}
         </Table.Td>
         <Table.Td>

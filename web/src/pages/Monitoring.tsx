@@ -154,6 +154,8 @@ export function MonitoringPage() {
                     sourceId={inventorySource}
                     onSourceChange={setInventorySource}
                     version={version}
+                    canManage={canManage}
+                    onChanged={refresh}
                   />
                 </Tabs.Panel>
                 <Tabs.Panel value="exceptions" pt="md">
