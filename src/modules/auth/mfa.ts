@@ -1,11 +1,4 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import type { MasterKey } from '../../crypto/master-key.js';
 import type { Tx } from '../../db/tenancy.js';
@@ -13,6 +6,9 @@ import { AppError } from '../../errors.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 
 const totpContext = (userId: string) => `totp:${userId}`;
+
+/** The WebAuthn library, loaded when a security key is first used: most servers start without needing it. */
+const webauthn = () => import('@simplewebauthn/server');
 
 export interface MfaStatus {
   totp: boolean;
@@ -152,7 +148,7 @@ export async function webauthnRegistrationOptions(
   user: { id: string; email: string; name: string },
 ) {
   const existing = await credentialsOf(tx, user.id);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: 'Attest',
     rpID: rp.id,
     userName: user.email,
@@ -176,15 +172,17 @@ export async function registerWebauthn(
   now: Date,
 ): Promise<{ id: string; name: string; createdAt: string }> {
   const challenge = await takeChallenge(tx, sessionId);
-  const result = await verifyRegistrationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: false,
-  }).catch((error: Error) => {
-    throw new AppError('bad_request', `The security key's answer could not be verified: ${error.message}`);
-  });
+  const result = await (await webauthn())
+    .verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: false,
+    })
+    .catch((error: Error) => {
+      throw new AppError('bad_request', `The security key's answer could not be verified: ${error.message}`);
+    });
   if (!result.verified) throw new AppError('bad_request', 'The security key could not be verified. Try again.');
   const { credential } = result.registrationInfo;
   await tx
@@ -205,7 +203,7 @@ export async function registerWebauthn(
 export async function webauthnAuthenticationOptions(tx: Tx, rp: RelyingParty, sessionId: string, userId: string) {
   const creds = await credentialsOf(tx, userId);
   if (creds.length === 0) throw new AppError('bad_request', 'No security key is registered for this account.');
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: creds.map((c) => ({ id: c.id, transports: c.transports as never })),
     userVerification: 'preferred',
@@ -225,19 +223,21 @@ export async function useWebauthn(
   const challenge = await takeChallenge(tx, sessionId);
   const cred = (await credentialsOf(tx, userId)).find((c) => c.id === response.id);
   if (!cred) return false;
-  const result = await verifyAuthenticationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    credential: {
-      id: cred.id,
-      publicKey: new Uint8Array(cred.public_key),
-      counter: Number(cred.counter),
-      transports: cred.transports,
-    },
-    requireUserVerification: false,
-  }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
+  const result = await (await webauthn())
+    .verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: {
+        id: cred.id,
+        publicKey: new Uint8Array(cred.public_key),
+        counter: Number(cred.counter),
+        transports: cred.transports,
+      },
+      requireUserVerification: false,
+    })
+    .catch(() => ({ verified: false as const, authenticationInfo: undefined }));
   if (!result.verified || !result.authenticationInfo) return false;
   await tx
     .updateTable('webauthn_credentials')

@@ -4,7 +4,6 @@ import type { AppContext } from '../../context.js';
 import { mailNotice } from '../notifications/service.js';
 import { acceptancesOf, acceptPolicy, chasePolicy, myPendingPolicies } from './acceptance.js';
 import { ACCEPTORS, EDITORS, REVIEWER_ROLES } from './access.js';
-import { policyPdf } from './pdf.js';
 import { createPolicy, getPolicy, listPolicies, POLICY_STATUSES, updatePolicy } from './service.js';
 import { listVariables, updateVariables } from './variables.js';
 import { getVersion, listVersions, versionDiff } from './versions.js';
@@ -297,6 +296,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             await tx.selectFrom('organizations').select('name').where('id', '=', actor.orgId).executeTakeFirstOrThrow()
           ).name,
         }));
+        // pdfkit is loaded when a PDF is first asked for, not at start-up.
+        const { policyPdf } = await import('./pdf.js');
         const pdf = await policyPdf({
           title: version.title,
           version: version.version,
