@@ -88,7 +88,7 @@ export function evaluateOrganisation(checks: readonly OrganisationCheck[], ctx: 
 export const resultKey = (checkId: string, resource: string) => `${checkId}\u0000${resource}`;
 
 /** The lower-cased email a record is matched on (accounts and people), or null. */
-export function emailOf(record: StoredRecord): string | null {
+export function emailOf(record: Pick<StoredRecord, 'type' | 'data'>): string | null {
   if (record.type === 'person') return (record.data as PersonData).email;
   if (record.type === 'account') return (record.data as AccountData).email;
   return null;

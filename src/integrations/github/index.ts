@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isGoogleUsersList } from '../google-workspace/detect.js';
+import { issuesText, readJsonInput } from '../json-input.js';
 import { isOktaExport } from '../okta/detect.js';
 import {
   type AccountData,
@@ -49,28 +50,6 @@ const recordingSchema = z.array(
 );
 /** /orgs/{org}, with or without a query string: the organisation itself, not one of its lists. */
 const ORG_PATH = /^\/orgs\/[^/?]+(\?|$)/;
-
-function readJson(input: string): unknown {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.trim() === '') throw new ImportError(`The file is empty. ${HOW}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ImportError(`The file is not valid JSON (${(error as Error).message}); was it cut short? ${HOW}`);
-  }
-}
-
-function pathText(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || 'the top level';
-}
-
-function issuesText(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => `${pathText(issue.path)}: ${issue.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more problems)` : '';
-  return `${shown.join('; ')}${more}`;
-}
 
 function wrongFormat(doc: unknown): string {
   if (isOktaExport(doc)) return 'This is an Okta export, not a GitHub organisation: push it as okta.';
@@ -173,7 +152,7 @@ function memberScope(
 }
 
 export const parseGithub: Parser = (input): ParsedPush => {
-  const doc = readJson(input);
+  const doc = readJsonInput(input, HOW);
   const warnings: string[] = [];
   if (isGithubBundle(doc)) {
     const parsed = bundleSchema.safeParse(doc);

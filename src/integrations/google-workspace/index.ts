@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isGithubExport } from '../github/detect.js';
+import { isoTime, issuesText, readJsonInput } from '../json-input.js';
 import { isOktaExport } from '../okta/detect.js';
 import { type AccountData, ImportError, type InventoryRecord, type ParsedPush, type Parser } from '../types.js';
 import { isGoogleUsersList } from './detect.js';
@@ -15,19 +16,6 @@ const HOW =
   'Push the JSON of the Directory API users.list (one page, or an array of every page), or connect Google Workspace so Attest pulls it.';
 /** The Directory API's lastLoginTime for a user who never signed in. */
 const NEVER_SIGNED_IN = '1970-01-01T00:00:00.000Z';
-
-const isoTime = z
-  .string()
-  .nullish()
-  .transform((value, ctx) => {
-    if (value == null || value === '') return null;
-    const time = Date.parse(value);
-    if (Number.isNaN(time)) {
-      ctx.issues.push({ code: 'custom', message: `"${value.slice(0, 40)}" is not a date`, input: value });
-      return z.NEVER;
-    }
-    return new Date(time).toISOString();
-  });
 
 /** Only the fields Attest reads; the API sends many more, which are ignored. */
 const userSchema = z.object({
@@ -48,29 +36,6 @@ type GoogleUser = z.infer<typeof userSchema>;
 
 /** The API leaves `users` out of a page that has none. */
 const pageSchema = z.object({ users: z.array(userSchema).optional(), nextPageToken: z.string().nullish() });
-
-function readJson(input: string): unknown {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.trim() === '') throw new ImportError(`The file is empty. ${HOW}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ImportError(`The file is not valid JSON (${(error as Error).message}); was it cut short? ${HOW}`);
-  }
-}
-
-/** `users[3].primaryEmail`, as a person reads a path into the file. */
-function pathText(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || 'the top level';
-}
-
-function issuesText(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => `${pathText(issue.path)}: ${issue.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more problems)` : '';
-  return `${shown.join('; ')}${more}`;
-}
 
 function wrongFormat(doc: unknown): string {
   if (typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'admin#directory#user') {
@@ -149,7 +114,7 @@ function toAccount(user: GoogleUser): InventoryRecord<'account'> {
 }
 
 export const parseGoogleWorkspace: Parser = (input): ParsedPush => {
-  const doc = readJson(input);
+  const doc = readJsonInput(input, HOW);
   if (!isGoogleUsersList(doc)) throw new ImportError(wrongFormat(doc));
   const warnings: string[] = [];
   const byId = new Map<string, GoogleUser>();

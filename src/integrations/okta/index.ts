@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isGithubExport } from '../github/detect.js';
 import { isGoogleUsersList } from '../google-workspace/detect.js';
+import { isoTime, issuesText, readJsonInput } from '../json-input.js';
 import { type AccountData, ImportError, type InventoryRecord, type ParsedPush, type Parser } from '../types.js';
 import { isOktaBundle, isOktaFactorList, isOktaUserList, OKTA_BUNDLE } from './detect.js';
 
@@ -14,19 +15,6 @@ const HOW =
   'Push the JSON of GET /api/v1/users, or an Attest Okta bundle ({"attest":"okta-bundle/v1","org":…,"users":[…],"factors":{…},"admins":[…]}), or connect Okta so Attest pulls it.';
 /** Okta's statuses for a user who can no longer sign in; every other status can (or soon will). */
 const INACTIVE = new Set(['SUSPENDED', 'DEPROVISIONED']);
-
-const isoTime = z
-  .string()
-  .nullish()
-  .transform((value, ctx) => {
-    if (value == null || value === '') return null;
-    const time = Date.parse(value);
-    if (Number.isNaN(time)) {
-      ctx.issues.push({ code: 'custom', message: `"${value.slice(0, 40)}" is not a date`, input: value });
-      return z.NEVER;
-    }
-    return new Date(time).toISOString();
-  });
 
 /** Only the fields Attest reads. */
 const userSchema = z.object({
@@ -62,28 +50,6 @@ interface OktaExport {
   users: OktaUser[];
   factors: Map<string, { status: string }[]> | null;
   admins: Set<string> | null;
-}
-
-function readJson(input: string): unknown {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.trim() === '') throw new ImportError(`The file is empty. ${HOW}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ImportError(`The file is not valid JSON (${(error as Error).message}); was it cut short? ${HOW}`);
-  }
-}
-
-function pathText(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || 'the top level';
-}
-
-function issuesText(error: z.ZodError, prefix: readonly PropertyKey[] = []): string {
-  const shown = error.issues.slice(0, 3).map((issue) => `${pathText([...prefix, ...issue.path])}: ${issue.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more problems)` : '';
-  return `${shown.join('; ')}${more}`;
 }
 
 function wrongFormat(doc: unknown): string {
@@ -175,7 +141,7 @@ function toAccount(user: OktaUser, okta: OktaExport): InventoryRecord<'account'>
 }
 
 export const parseOkta: Parser = (input): ParsedPush => {
-  const doc = readJson(input);
+  const doc = readJsonInput(input, HOW);
   let okta: OktaExport;
   let format: string;
   if (isOktaBundle(doc)) {

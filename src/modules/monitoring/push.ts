@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CheckIndex, emailOf, evaluateOrganisation, evaluateRecord, type Result } from '../../checks/evaluator.js';
 import { ALL_CHECKS } from '../../checks/library/index.js';
-import type { CheckContext, StoredRecord } from '../../checks/types.js';
+import type { CheckContext, MonitoringSettings, StoredRecord } from '../../checks/types.js';
 import type { Actor, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
@@ -152,7 +152,7 @@ export async function applyPush(
           name: u.record.name,
           data: JSON.stringify(u.record.data),
           content_hash: u.hash,
-          email: emailOfRecord(u.record),
+          email: emailOf(u.record)?.toLowerCase() ?? null,
           type: u.record.type,
           last_seen_at: now,
           deleted_at: null,
@@ -188,8 +188,9 @@ export async function applyPush(
       if (person) upserts[i] = { ...record, data: withLink(record.data, emailOfPerson.get(person)) as never };
     }
   }
-  const writes = await evaluateChanges(tx, source.kind, upserts, removed, now);
-  const { changed, failing } = await writeResults(tx, orgId, writes, now);
+  const settings = await loadSettings(tx);
+  const writes = await evaluateChanges(tx, source.kind, upserts, removed, settings, now);
+  const { changed, failing } = await writeResults(tx, orgId, writes, settings, now);
   const controlsChanged = changed > 0 ? await updateControlStatuses(tx, orgId, now) : 0;
   await tx
     .updateTable('monitoring_sources')
@@ -225,7 +226,7 @@ function insertValues(
     name: record.name.slice(0, 500),
     data: JSON.stringify(record.data),
     content_hash: hash,
-    email: emailOfRecord(record),
+    email: emailOf(record)?.toLowerCase() ?? null,
     first_seen_at: now,
     last_seen_at: now,
   };
@@ -233,10 +234,6 @@ function insertValues(
 
 function stored(id: string, source: string, firstSeen: Date | string, record: InventoryRecord): StoredRecord {
   return { ...record, id, source, firstSeenAt: iso(firstSeen) };
-}
-
-function emailOfRecord(record: InventoryRecord): string | null {
-  return emailOf({ ...record, id: '', source: '', firstSeenAt: '' })?.toLowerCase() ?? null;
 }
 
 /**
@@ -249,10 +246,10 @@ async function evaluateChanges(
   sourceKind: string,
   upserts: StoredRecord[],
   removed: { id: string; type: RecordType }[],
+  settings: MonitoringSettings,
   now: Date,
 ): Promise<ResultWrite> {
   const changedTypes = new Set<RecordType>([...upserts.map((r) => r.type), ...removed.map((r) => r.type)]);
-  const settings = await loadSettings(tx);
 
   // Dependent records: accounts whose email matches a person that changed, or linked to one.
   const dependentRecords: StoredRecord[] = [];
@@ -397,8 +394,9 @@ export function toStored(row: {
  */
 export async function reevaluateRecords(tx: Tx, orgId: string, ids: string[], sourceKind: string, now: Date) {
   const records = (await recordsQuery(tx).where('r.id', 'in', ids).execute()).map(toStored);
-  const writes = await evaluateChanges(tx, sourceKind, records, [], now);
-  const { changed } = await writeResults(tx, orgId, writes, now);
+  const settings = await loadSettings(tx);
+  const writes = await evaluateChanges(tx, sourceKind, records, [], settings, now);
+  const { changed } = await writeResults(tx, orgId, writes, settings, now);
   if (changed > 0) await updateControlStatuses(tx, orgId, now);
   return changed;
 }

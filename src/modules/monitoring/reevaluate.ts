@@ -35,6 +35,7 @@ export async function reevaluateOrganisation(ctx: AppContext, orgId: string): Pr
         partial: [],
         removedResources: [],
       },
+      settings,
       now,
     );
     await updateControlStatuses(tx, orgId, now);

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Result, resultKey, sameResult } from '../../checks/evaluator.js';
-import { DEFAULT_MONITORING_SETTINGS } from '../../checks/types.js';
+import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from '../../checks/types.js';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
 import type { Severity } from '../../integrations/types.js';
 import { appendToLedger } from '../../ledger/service.js';
 import { controlHealths } from '../readiness/service.js';
-import { loadSettings } from './settings.js';
 
 /** What an evaluation produced, and which current results it replaces. */
 export interface ResultWrite {
@@ -42,9 +41,9 @@ export async function writeResults(
   tx: Tx,
   orgId: string,
   write: ResultWrite,
+  settings: MonitoringSettings,
   now: Date,
 ): Promise<{ changed: number; failing: number }> {
-  const settings = await loadSettings(tx);
   const resources = [
     ...new Set([
       ...write.replaceResources,

@@ -24,7 +24,7 @@ describe('control health is derived from status, checks, evidence and policies',
       reasons: ['check cloud.root_mfa fails on 2 resources'],
     },
     {
-      name: 'a failing check outranks not implemented',
+      name: 'a failing check outranks a control still being implemented',
       facts: { status: 'not_started', checks: ['cloud.root_mfa'] },
       health: 'failing',
       reasons: ['check cloud.root_mfa fails on 2 resources', 'implementation not started'],
