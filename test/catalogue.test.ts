@@ -247,6 +247,81 @@ for (const engine of ENGINES) {
              FROM controls WHERE org_id = $1 ORDER BY key LIMIT 1`,
           [org.id],
         );
+        // People and access: a person in a group, settings, a background check, an agreement and
+        // a signature, a training module and an attempt, a system with a request, a review.
+        const one = async (text: string, params: unknown[]) =>
+          ((await database.query(text, params)).rows[0] as { id: string }).id;
+        const person = await one(
+          `INSERT INTO people (id, org_id, email, name, source, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'catalogue@example.test', 'Catalogue', 'manual', now(), now()) RETURNING id`,
+          [org.id],
+        );
+        const group = await one(
+          `INSERT INTO people_groups (id, org_id, display_name, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue', now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query('INSERT INTO people_group_members (org_id, group_id, person_id) VALUES ($1, $2, $3)', [
+          org.id,
+          group,
+          person,
+        ]);
+        await database.query(`INSERT INTO people_settings (org_id, settings, updated_at) VALUES ($1, '{}', now())`, [
+          org.id,
+        ]);
+        await database.query(
+          `INSERT INTO background_checks (id, org_id, person_id, status, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, $2, 'in_progress', now(), now())`,
+          [org.id, person],
+        );
+        const agreement = await one(
+          `INSERT INTO agreements (id, org_id, version, title, body, sha256, published_at)
+           VALUES (gen_random_uuid(), $1, 1, 'NDA', 'Keep it secret.', repeat('0', 64), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO agreement_signatures (id, org_id, agreement_id, person_id, kind, signed_at, document_sha256,
+                                             created_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'signed', now(), repeat('0', 64), now())`,
+          [org.id, agreement, person],
+        );
+        const module = await one(
+          `INSERT INTO training_modules (id, org_id, slug, title, body, questions, pass_mark, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'catalogue', 'Catalogue', 'Lesson', '[]', 80, now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO training_attempts (id, org_id, module_id, module_version, user_id, answers, score, passed,
+                                          completed_at)
+           VALUES (gen_random_uuid(), $1, $2, 1, $3, '[]', 100, true, now())`,
+          [org.id, module, org.users.member.id],
+        );
+        const system = await one(
+          `INSERT INTO systems (id, org_id, name, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue', now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO access_requests (id, org_id, system_id, requester_id, justification, duration_days, status,
+                                        created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'for the catalogue test', 1, 'pending', now(), now())`,
+          [org.id, system, org.users.member.id],
+        );
+        const campaign = await one(
+          `INSERT INTO access_review_campaigns (id, org_id, name, status, system_ids, started_at, due_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue', 'open', ARRAY[$2::uuid], now(), now()) RETURNING id`,
+          [org.id, system],
+        );
+        await database.query(
+          `INSERT INTO access_review_items (id, org_id, campaign_id, system_id, record_id, account)
+           SELECT gen_random_uuid(), $1, $2, $3, id, '{}' FROM inventory_records WHERE org_id = $1 LIMIT 1`,
+          [org.id, campaign, system],
+        );
+        await database.query(
+          `INSERT INTO access_review_schedules (org_id, system_ids, next_start_on, updated_at)
+           VALUES ($1, ARRAY[$2::uuid], current_date, now())`,
+          [org.id, system],
+        );
       }
       tables = await publicTables(database);
       orgTables = tables.filter((r) => r.has_org_id).map((r) => r.name);

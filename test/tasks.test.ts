@@ -145,6 +145,25 @@ for (const engine of ENGINES) {
           kinds.map((k) => k.completion_kind),
           ['file', 'link', 'note'],
         );
+        // People and access: the team and the HRIS sample in the register, an agreement to sign,
+        // the course, three systems, a granted and a pending request, a review under way.
+        const org = [organisation.id];
+        assert.equal(await count(t, "people WHERE org_id = $1 AND email LIKE '%@northwind.demo'", org), 6);
+        assert.ok((await count(t, "people WHERE org_id = $1 AND source = 'hris'", org)) >= 20, 'the HRIS sample');
+        assert.equal(await count(t, 'agreements WHERE org_id = $1', org), 1);
+        assert.ok((await count(t, 'training_modules WHERE org_id = $1', org)) >= 7);
+        assert.equal(await count(t, 'systems WHERE org_id = $1', org), 3);
+        assert.equal(await count(t, "access_requests WHERE org_id = $1 AND status = 'approved'", org), 1);
+        assert.equal(await count(t, "access_requests WHERE org_id = $1 AND status = 'pending'", org), 1);
+        assert.ok((await count(t, 'access_review_items WHERE org_id = $1', org)) > 5, 'a review with items');
+        const late = await rows<{ outcome: string }>(
+          t,
+          `SELECT r.outcome FROM check_results r JOIN inventory_records i ON i.id::text = r.resource
+            WHERE r.org_id = $1 AND r.check_id = 'people.background_check_before_start' AND r.superseded_at IS NULL
+              AND i.email = 'jordan.kim@northwind.demo'`,
+          org,
+        );
+        assert.equal(late[0]?.outcome, 'fail', 'Jordan started before the background check came back');
       });
     });
 

@@ -259,8 +259,12 @@ export class InventoryEvaluation {
     ofType.set(record.id, record);
     const email = emailOf(record);
     if (!email) return;
-    if (record.type === 'person') this.#peopleByEmail.set(email, record.data as PersonData);
-    else {
+    if (record.type === 'person') {
+      // The people register's record (it carries `register`) wins over an HRIS list's.
+      const data = record.data as PersonData;
+      const known = this.#peopleByEmail.get(email);
+      if (!known || known.register === undefined || data.register !== undefined) this.#peopleByEmail.set(email, data);
+    } else {
       let ids = this.#idsByEmail.get(email);
       if (!ids) {
         ids = new Set();

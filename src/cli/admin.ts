@@ -9,6 +9,7 @@ import { evidenceExportCommand } from '../modules/evidence/cli.js';
 import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
 import { type FrameworkImportArgs, frameworkImportCommand, oscalExportCommand } from '../modules/oscal/cli.js';
+import { type ScimTokenArgs, scimTokenCommand } from '../modules/scim/cli.js';
 import type { Runtime } from '../runtime.js';
 
 /**
@@ -192,6 +193,11 @@ async function evidenceExport(
   return { lines: [await evidenceExportCommand(rt, await resolveOrg(rt, args.org), args)] };
 }
 
+/** `attest scim token [--create]`: the organisation's SCIM tokens, or a new one (shown once). */
+async function scimToken(rt: Runtime, args: ScimTokenArgs): Promise<AdminOutput> {
+  return { lines: await scimTokenCommand(rt, await resolveOrg(rt, args.org), args) };
+}
+
 export const ADMIN_COMMANDS = {
   init,
   demo,
@@ -203,6 +209,7 @@ export const ADMIN_COMMANDS = {
   coverage,
   'keys-rotate': keysRotate,
   'keys-status': keysStatus,
+  'scim-token': scimToken,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;
 
 export type AdminCommandName = keyof typeof ADMIN_COMMANDS;

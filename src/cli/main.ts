@@ -166,6 +166,20 @@ keys
   });
 
 program
+  .command('scim')
+  .description('SCIM 2.0 provisioning from an identity provider')
+  .command('token')
+  .description("list the organisation's SCIM tokens, or create one with --create (shown once, with the base URL)")
+  .option('--create', 'create a token with the scim scope')
+  .option('--as <email>', 'the owner or admin the token acts as (default: the first owner)')
+  .option('--days <n>', 'days until it expires (1 to 366)', '365')
+  .option('--name <name>', 'what the token is called (default: "Identity provider (SCIM)")')
+  .option('--org <slug>', 'organisation (default: the only one, or the demo organisation)')
+  .action(async (o: { create?: boolean; as?: string; days: string; name?: string; org?: string }) => {
+    await runAdmin(loadConfig(overrides()), 'scim-token', { ...o, days: Number(o.days), url: serverUrl() });
+  });
+
+program
   .command('whoami')
   .description('show who an API token acts as, on a running server')
   .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))

@@ -7,6 +7,9 @@ import { PGlitePool, type QueryResultLike, type Session } from './pglite-pool.js
 import type { Schema } from './schema.js';
 
 const INT8_OID = 20;
+/** date columns come back as their text (YYYY-MM-DD): a calendar day has no time zone. */
+const DATE_OID = 1082;
+const asText = (v: string) => v;
 /** The embedded database's buffer cache (see openEmbedded). */
 const EMBEDDED_SHARED_BUFFERS = '16MB';
 
@@ -51,7 +54,9 @@ async function openPostgres(url: string): Promise<Database> {
     max: 10,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8_OID || oid === DATE_OID
+          ? asText
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // The server may end an idle connection (restart, failover, pg_terminate_backend, idle
@@ -116,8 +121,8 @@ async function openEmbedded(target: DatabaseTarget): Promise<Database> {
     // (PostgreSQL's 128 MB default would be most of the server's memory; PostgreSQL proper is
     // the way to scale).
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
-    // bigint columns come back as strings, as they do from node-postgres.
-    parsers: { [INT8_OID]: (v: string) => v },
+    // bigint columns come back as strings, as they do from node-postgres; dates as their text.
+    parsers: { [INT8_OID]: asText, [DATE_OID]: asText },
   });
   const pool = new PGlitePool(pglite);
   const db = new Kysely<Schema>({

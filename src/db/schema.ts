@@ -450,6 +450,7 @@ export interface InventoryRecordsTable {
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
   deleted_at: Timestamp | null;
+  disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CheckExceptionsTable {
@@ -505,6 +506,225 @@ export interface EvidenceTable {
   erased_ledger_index: ColumnType<number | null, never, number>;
 }
 
+// People and access (0013_people_access.sql). Calendar days are YYYY-MM-DD strings.
+type Day = string;
+
+export interface PeopleTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  employment_type: 'employee' | 'contractor' | 'other';
+  department: string | null;
+  title: string | null;
+  manager_email: string | null;
+  start_date: Day | null;
+  end_date: Day | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  source: 'manual' | 'hris' | 'scim';
+  user_name: string | null;
+  external_id: string | null;
+  scim: ColumnType<Record<string, unknown>, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  offboarding_closed_at: Timestamp | null;
+  offboarding_closed_by: string | null;
+  offboarding_report_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PeopleGroupsTable {
+  id: string;
+  org_id: string;
+  display_name: string;
+  external_id: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PeopleGroupMembersTable {
+  org_id: string;
+  group_id: string;
+  person_id: string;
+}
+
+export interface PeopleSettingsTable {
+  org_id: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface BackgroundChecksTable {
+  id: string;
+  org_id: string;
+  person_id: string;
+  status: 'not_started' | 'in_progress' | 'passed' | 'failed';
+  provider: string | null;
+  requested_on: Day | null;
+  completed_on: Day | null;
+  note: ColumnType<string, string | undefined, string>;
+  report_id: string | null;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgreementsTable {
+  id: string;
+  org_id: string;
+  version: number;
+  title: string;
+  body: string | null;
+  file_id: string | null;
+  sha256: string;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+
+export interface AgreementSignaturesTable {
+  id: string;
+  org_id: string;
+  agreement_id: string;
+  person_id: string;
+  kind: 'signed' | 'uploaded';
+  typed_name: string | null;
+  signed_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  document_sha256: string;
+  evidence_id: string | null;
+  recorded_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface TrainingQuestion {
+  id: string;
+  text: string;
+  choices: string[];
+  /** Index of the right choice. */
+  answer: number;
+}
+
+export interface TrainingModulesTable {
+  id: string;
+  org_id: string;
+  slug: string;
+  title: string;
+  summary: ColumnType<string, string | undefined, string>;
+  body: string;
+  questions: ColumnType<TrainingQuestion[], string, string>;
+  pass_mark: number;
+  builtin: ColumnType<boolean, boolean | undefined, boolean>;
+  required: ColumnType<boolean, boolean | undefined, boolean>;
+  position: ColumnType<number, number | undefined, number>;
+  version: ColumnType<number, number | undefined, number>;
+  retired_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TrainingAttemptsTable {
+  id: string;
+  org_id: string;
+  module_id: string;
+  module_version: number;
+  user_id: string;
+  person_id: string | null;
+  answers: ColumnType<unknown, string, string>;
+  score: number;
+  passed: boolean;
+  completed_at: Timestamp;
+  certificate_id: string | null;
+}
+
+export interface SystemsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  owner_user_id: string | null;
+  production: ColumnType<boolean, boolean | undefined, boolean>;
+  classification: ColumnType<
+    'public' | 'internal' | 'confidential' | 'restricted',
+    'public' | 'internal' | 'confidential' | 'restricted' | undefined,
+    'public' | 'internal' | 'confidential' | 'restricted'
+  >;
+  source_id: string | null;
+  max_access_days: ColumnType<number, number | undefined, number>;
+  archived_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type AccessRequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'revoked';
+
+export interface AccessRequestsTable {
+  id: string;
+  org_id: string;
+  system_id: string;
+  requester_id: string;
+  access_level: ColumnType<string, string | undefined, string>;
+  justification: string;
+  duration_days: number;
+  status: AccessRequestStatus;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_comment: string | null;
+  expires_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  end_comment: string | null;
+  ledger_index: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AccessReviewCampaignsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  status: 'open' | 'completed' | 'cancelled';
+  system_ids: string[];
+  scheduled: ColumnType<boolean, boolean | undefined, boolean>;
+  started_by: string | null;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  csv_evidence_id: string | null;
+  pdf_evidence_id: string | null;
+  last_reminded_at: Timestamp | null;
+}
+
+export interface AccessReviewItemsTable {
+  id: string;
+  org_id: string;
+  campaign_id: string;
+  system_id: string;
+  record_id: string;
+  account: ColumnType<Record<string, unknown>, string, string>;
+  person_id: string | null;
+  reviewer_id: string | null;
+  decision: 'keep' | 'revoke' | 'change' | null;
+  comment: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface AccessReviewSchedulesTable {
+  org_id: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  system_ids: string[];
+  due_days: ColumnType<number, number | undefined, number>;
+  next_start_on: Day;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
@@ -545,4 +765,18 @@ export interface Schema {
   check_exceptions: CheckExceptionsTable;
   control_monitor_status: ControlMonitorStatusTable;
   monitoring_settings: MonitoringSettingsTable;
+  people: PeopleTable;
+  people_groups: PeopleGroupsTable;
+  people_group_members: PeopleGroupMembersTable;
+  people_settings: PeopleSettingsTable;
+  background_checks: BackgroundChecksTable;
+  agreements: AgreementsTable;
+  agreement_signatures: AgreementSignaturesTable;
+  training_modules: TrainingModulesTable;
+  training_attempts: TrainingAttemptsTable;
+  systems: SystemsTable;
+  access_requests: AccessRequestsTable;
+  access_review_campaigns: AccessReviewCampaignsTable;
+  access_review_items: AccessReviewItemsTable;
+  access_review_schedules: AccessReviewSchedulesTable;
 }

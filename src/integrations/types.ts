@@ -10,7 +10,15 @@
  * the same state give the same hashes, and only records that differ are re-evaluated.
  */
 
-export type RecordType = 'account' | 'person' | 'device' | 'cloud_resource' | 'finding' | 'endpoint' | 'database';
+export type RecordType =
+  | 'account'
+  | 'person'
+  | 'device'
+  | 'cloud_resource'
+  | 'finding'
+  | 'endpoint'
+  | 'database'
+  | 'system';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   'account',
@@ -20,6 +28,7 @@ export const RECORD_TYPES: readonly RecordType[] = [
   'finding',
   'endpoint',
   'database',
+  'system',
 ];
 
 /** A sign-in identity in some system (AWS IAM user or root, Google, Okta, GitHub, a CSV). */
@@ -56,6 +65,34 @@ export interface PersonData {
   endDate: string | null;
   /** The manager's email, lower-cased. */
   managerEmail: string | null;
+  /** What the people register knows besides (only on its own records, source kind "people"). */
+  register?: PersonRegisterFacts;
+}
+
+/**
+ * The onboarding and offboarding facts of a person in the people register, mirrored into its
+ * person record so the people checks judge them like any other record (dates YYYY-MM-DD, times ISO).
+ */
+export interface PersonRegisterFacts {
+  department: string | null;
+  title: string | null;
+  /** False when the identity provider deactivated the person. */
+  active: boolean;
+  /** What onboarding asks of this person (the organisation's settings for their employment type). */
+  requires: { backgroundCheck: boolean; agreement: boolean; training: boolean };
+  backgroundCheck: { status: 'not_started' | 'in_progress' | 'passed' | 'failed'; completedOn: string | null } | null;
+  /** The earliest signature of the confidentiality agreement (any version), or null. */
+  agreementSignedAt: string | null;
+  /**
+   * When every required training module was last passed (the oldest of each module's latest
+   * pass), or null when one was never passed; null too when the organisation has no module.
+   */
+  trainingCompletedAt: string | null;
+  /** Days a new person has to finish training, and how long a completion lasts. */
+  trainingGraceDays: number;
+  trainingValidityDays: number;
+  /** For a person with an end date: every account linked to them, and when each was seen disabled. */
+  accounts: { id: string; name: string; source: string; disabledAt: string | null }[] | null;
 }
 
 /** A laptop or workstation (osquery, MDM). */
@@ -192,6 +229,31 @@ export interface RecordDataOf {
   finding: FindingData;
   endpoint: EndpointData;
   database: DatabaseData;
+  system: SystemData;
+}
+
+/**
+ * A system of the organisation's catalogue (src/modules/access), as the access checks judge it:
+ * who can get in now, whether each had an approved request, and when it was last reviewed.
+ * Written by Attest itself (source kind "systems"), never by an importer.
+ */
+export interface SystemData {
+  name: string;
+  production: boolean;
+  classification: 'public' | 'internal' | 'confidential' | 'restricted';
+  ownerEmail: string | null;
+  /** False when no monitoring source feeds its accounts (nothing can be compared). */
+  accountsKnown: boolean;
+  /** Active accounts (by email, lower-cased) with no approved, unexpired access request, the owner's excepted. */
+  activeWithoutGrant: string[];
+  /** Active accounts whose access request expired or was revoked: the access was not removed. */
+  activeAfterGrantEnded: { email: string; endedAt: string }[];
+  /** Approved grants past their expiry that the expiry job has not closed yet. */
+  grantsPastExpiry: number;
+  /** When the latest completed access review covering this system was completed (ISO), or null. */
+  lastReviewedAt: string | null;
+  /** When Attest's catalogue first had the system (ISO): a new system has a quarter to be reviewed. */
+  createdAt: string;
 }
 
 export interface InventoryRecord<T extends RecordType = RecordType> {

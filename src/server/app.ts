@@ -15,6 +15,8 @@ import {
 import type { AppContext } from '../context.js';
 import { newId } from '../crypto/random.js';
 import { ledgerRoutes } from '../ledger/routes.js';
+import { accessRoutes } from '../modules/access/routes.js';
+import { agreementRoutes } from '../modules/agreements/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
 import { controlRoutes } from '../modules/controls/routes.js';
@@ -26,10 +28,14 @@ import { memberRoutes } from '../modules/members/routes.js';
 import { monitoringRoutes } from '../modules/monitoring/routes.js';
 import { notificationRoutes } from '../modules/notifications/routes.js';
 import { oscalRoutes } from '../modules/oscal/routes.js';
+import { peopleRoutes } from '../modules/people/routes.js';
 import { policyRoutes } from '../modules/policies/routes.js';
 import { readinessRoutes } from '../modules/readiness/routes.js';
+import { reviewRoutes } from '../modules/reviews/routes.js';
+import { scimRoutes } from '../modules/scim/routes.js';
 import { taskRoutes } from '../modules/tasks/routes.js';
 import { tokenRoutes } from '../modules/tokens/routes.js';
+import { trainingRoutes } from '../modules/training/routes.js';
 import { registerAccess } from './plugins/access.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerObservability } from './plugins/observability.js';
@@ -132,9 +138,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(evidenceRoutes(ctx));
       await api.register(ledgerRoutes(ctx));
       await api.register(monitoringRoutes(ctx));
+      await api.register(peopleRoutes(ctx));
+      await api.register(trainingRoutes(ctx));
+      await api.register(agreementRoutes(ctx));
+      await api.register(accessRoutes(ctx));
+      await api.register(reviewRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  // SCIM 2.0 (RFC 7644) for identity providers: its own path, media type and error format.
+  await app.register(scimRoutes(ctx), { prefix: '/scim/v2' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerWebApp(app);

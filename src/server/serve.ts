@@ -4,10 +4,14 @@ import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
 import { startJobs } from '../jobs/boss.js';
 import { registerLedgerJobs } from '../ledger/jobs.js';
+import { registerAccessJobs } from '../modules/access/jobs.js';
 import { registerEvidenceJobs, sweepEvidenceBlobs } from '../modules/evidence/sweep.js';
 import { registerMonitoringJobs } from '../modules/monitoring/jobs.js';
+import { registerPeopleJobs } from '../modules/people/jobs.js';
 import { registerReadinessJobs } from '../modules/readiness/jobs.js';
+import { registerReviewJobs } from '../modules/reviews/jobs.js';
 import { registerTaskJobs } from '../modules/tasks/jobs.js';
+import { registerTrainingJobs } from '../modules/training/jobs.js';
 import { openRuntime } from '../runtime.js';
 import { startAdminSocket } from './admin-socket.js';
 import { buildServer } from './app.js';
@@ -38,6 +42,10 @@ export async function serve(config: Config): Promise<Serving> {
       await registerEvidenceJobs(boss, rt);
       await registerLedgerJobs(boss, rt);
       await registerMonitoringJobs(boss, rt);
+      await registerPeopleJobs(boss, rt);
+      await registerTrainingJobs(boss, rt);
+      await registerAccessJobs(boss, rt);
+      await registerReviewJobs(boss, rt);
     }
     await app.listen({ host: config.host, port: config.port });
     // What a crash left in the blob store goes now, not at the first hourly sweep.

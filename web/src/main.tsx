@@ -7,6 +7,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AppLayout } from './components/AppLayout';
+import { AccessRequestsPage } from './pages/AccessRequests';
+import { AccessReviewPage } from './pages/AccessReview';
+import { AccessReviewsPage } from './pages/AccessReviews';
+import { AgreementPage } from './pages/Agreement';
 import { AuditPage } from './pages/Audit';
 import { ControlsPage } from './pages/Controls';
 import { CoveragePage } from './pages/Coverage';
@@ -21,14 +25,20 @@ import { MembersPage } from './pages/Members';
 import { MonitoringCheckPage, MonitoringPage } from './pages/Monitoring';
 import { MyPoliciesPage } from './pages/MyPolicies';
 import { MyTasksPage } from './pages/MyTasksPage';
+import { MyWorkPage } from './pages/MyWork';
 import { NotFoundPage } from './pages/NotFound';
 import { OrganisationSettingsPage } from './pages/OrganisationSettings';
+import { PeoplePage } from './pages/People';
+import { PersonPage } from './pages/Person';
 import { PoliciesPage } from './pages/Policies';
 import { PolicyPage } from './pages/Policy';
 import { ReadinessPage } from './pages/Readiness';
 import { SecuritySettingsPage } from './pages/SecuritySettings';
+import { SystemsPage } from './pages/Systems';
 import { TasksPage } from './pages/Tasks';
 import { TokensPage } from './pages/Tokens';
+import { TrainingPage } from './pages/Training';
+import { TrainingModulePage } from './pages/TrainingModule';
 import { RequireSession } from './session';
 
 const theme = createTheme({
@@ -68,6 +78,16 @@ function App() {
         <Route path="policies" element={<PoliciesPage />} />
         <Route path="policies/:policyId" element={<PolicyPage />} />
         <Route path="my-policies" element={<MyPoliciesPage />} />
+        <Route path="my-work" element={<MyWorkPage />} />
+        <Route path="people" element={<PeoplePage />} />
+        <Route path="people/:personId" element={<PersonPage />} />
+        <Route path="training" element={<TrainingPage />} />
+        <Route path="training/:moduleId" element={<TrainingModulePage />} />
+        <Route path="agreement" element={<AgreementPage />} />
+        <Route path="systems" element={<SystemsPage />} />
+        <Route path="access-requests" element={<AccessRequestsPage />} />
+        <Route path="access-reviews" element={<AccessReviewsPage />} />
+        <Route path="access-reviews/:campaignId" element={<AccessReviewPage />} />
         <Route path="readiness" element={<ReadinessPage />} />
         <Route path="readiness/:frameworkId" element={<ReadinessPage />} />
         <Route path="members" element={<MembersPage />} />

@@ -4,6 +4,7 @@
  * in agreement.
  */
 import type { Check } from '../types.js';
+import { ACCESS_CHECKS } from './access.js';
 import { CLOUD_CHECKS } from './cloud.js';
 import { CODE_CHECKS } from './code.js';
 import { DATABASE_CHECKS } from './database.js';
@@ -26,6 +27,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...VULNERABILITY_CHECKS,
   ...DEVICE_CHECKS,
   ...PEOPLE_CHECKS,
+  ...ACCESS_CHECKS,
 ];
 
 const BY_ID: ReadonlyMap<string, Check> = new Map(ALL_CHECKS.map((check) => [check.id, check]));

@@ -17,6 +17,7 @@ import {
   person,
   personRecord,
   rootAccount,
+  system,
 } from './test-factories.js';
 
 interface Case {
@@ -487,7 +488,74 @@ const CASES: Record<string, Spec> = {
       na(personRecord({ managerEmail: null, endDate: dateDaysAgo(30) })),
     ],
   },
+  'people.background_check_before_start': {
+    cases: [
+      ok(personRecord()),
+      bad(personRecord({}, { backgroundCheck: { status: 'passed', completedOn: '2024-01-10' } })),
+      bad(personRecord({}, { backgroundCheck: null })),
+      bad(personRecord({}, { backgroundCheck: { status: 'failed', completedOn: '2024-01-05' } })),
+      na(
+        personRecord(
+          { startDate: dateDaysAgo(-10) },
+          { backgroundCheck: { status: 'in_progress', completedOn: null } },
+        ),
+      ),
+    ],
+  },
+  'people.nda_before_start': {
+    cases: [
+      ok(personRecord()),
+      bad(personRecord({}, { agreementSignedAt: '2024-01-09T09:00:00.000Z' })),
+      bad(personRecord({}, { agreementSignedAt: null })),
+      na(personRecord({ startDate: dateDaysAgo(-10) }, { agreementSignedAt: null })),
+    ],
+  },
+  'people.training_annual': {
+    cases: [
+      ok(personRecord()),
+      bad(personRecord({}, { trainingCompletedAt: daysAgo(400) })),
+      bad(personRecord({}, { trainingCompletedAt: null })),
+      na(personRecord({ startDate: dateDaysAgo(10) }, { trainingCompletedAt: null })),
+      na(personRecord({ endDate: dateDaysAgo(30) }, { trainingCompletedAt: null })),
+    ],
+  },
+  'access.production.requests_approved': {
+    cases: [
+      ok(system()),
+      bad(system({ activeWithoutGrant: ['eve@northwind.example'] })),
+      na(system({ accountsKnown: false })),
+    ],
+  },
+  'access.production.grants_expire': {
+    cases: [
+      ok(system()),
+      bad(system({ grantsPastExpiry: 1 })),
+      bad(system({ activeAfterGrantEnded: [{ email: 'eve@northwind.example', endedAt: daysAgo(3) }] })),
+    ],
+  },
+  'access.review.quarterly': {
+    cases: [
+      ok(system()),
+      bad(system({ lastReviewedAt: daysAgo(120) })),
+      bad(system({ lastReviewedAt: null })),
+      na(system({ lastReviewedAt: null, createdAt: daysAgo(10) })),
+    ],
+  },
+  'people.offboarding_timely': {
+    cases: [
+      ok(personRecord({ endDate: dateDaysAgo(5) }, { accounts: [offboarded(`${dateDaysAgo(5)}T02:00:00.000Z`)] })),
+      ok(personRecord({ endDate: dateDaysAgo(5) }, { accounts: [] })),
+      bad(personRecord({ endDate: dateDaysAgo(5) }, { accounts: [offboarded(`${dateDaysAgo(4)}T06:00:00.000Z`)] })),
+      bad(personRecord({ endDate: dateDaysAgo(5) }, { accounts: [offboarded(null)] })),
+      na(personRecord({ endDate: dateDaysAgo(-3) }, { accounts: [offboarded(null)] })),
+    ],
+  },
 };
+
+/** An account of a departing person, disabled at `at` (null: still active). */
+function offboarded(at: string | null) {
+  return { id: 'acct-1', name: 'alice@northwind.example', source: 'okta: Okta', disabledAt: at };
+}
 
 /** What of a record a reason must name so a person can find it. */
 function nameOf(record: StoredRecord): string {
@@ -506,6 +574,8 @@ function nameOf(record: StoredRecord): string {
       return (record as StoredRecord<'endpoint'>).data.host;
     case 'database':
       return (record as StoredRecord<'database'>).data.host;
+    case 'system':
+      return (record as StoredRecord<'system'>).data.name;
     case 'cloud_resource':
       return record.name;
   }

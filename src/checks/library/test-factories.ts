@@ -10,8 +10,10 @@ import type {
   EndpointData,
   FindingData,
   PersonData,
+  PersonRegisterFacts,
   RecordDataOf,
   RecordType,
+  SystemData,
 } from '../../integrations/types.js';
 import {
   type CheckContext,
@@ -102,9 +104,31 @@ export function person(overrides: Partial<PersonData> = {}): PersonData {
   };
 }
 
-export const personRecord = (overrides: Partial<PersonData> = {}): StoredRecord<'person'> => {
-  const data = person(overrides);
-  return stored('person', data.name, data, { externalId: data.email });
+/** What the people register knows of a person who did everything on time. */
+export function register(overrides: Partial<PersonRegisterFacts> = {}): PersonRegisterFacts {
+  return {
+    department: 'Engineering',
+    title: 'Engineer',
+    active: true,
+    requires: { backgroundCheck: true, agreement: true, training: true },
+    backgroundCheck: { status: 'passed', completedOn: '2024-01-02' },
+    agreementSignedAt: '2024-01-03T10:00:00.000Z',
+    trainingCompletedAt: daysAgo(100),
+    trainingGraceDays: 30,
+    trainingValidityDays: 365,
+    accounts: null,
+    ...overrides,
+  };
+}
+
+/** A person record of the people register (with its facts; `register: undefined` for an HRIS record). */
+export const personRecord = (
+  overrides: Partial<PersonData> = {},
+  facts: Partial<PersonRegisterFacts> = {},
+): StoredRecord<'person'> => {
+  const data = { ...person(overrides), register: register(facts) };
+  if ('register' in overrides) data.register = overrides.register as PersonRegisterFacts;
+  return stored('person', data.name, data, { externalId: data.email, source: 'people' });
 };
 
 export function device(overrides: Partial<DeviceData> = {}): StoredRecord<'device'> {
@@ -246,4 +270,22 @@ export function context(options: ContextOptions = {}): CheckContext {
     records: <T extends RecordType>(type: T) => records.filter((r): r is StoredRecord<T> => r.type === type),
     lastPushAt: (source) => options.pushes?.[source],
   };
+}
+
+/** A production system of the catalogue where everything is in order. */
+export function system(overrides: Partial<SystemData> = {}): StoredRecord<'system'> {
+  const data: SystemData = {
+    name: 'prod-db',
+    production: true,
+    classification: 'restricted',
+    ownerEmail: 'owner@northwind.example',
+    accountsKnown: true,
+    activeWithoutGrant: [],
+    activeAfterGrantEnded: [],
+    grantsPastExpiry: 0,
+    lastReviewedAt: daysAgo(30),
+    createdAt: daysAgo(400),
+    ...overrides,
+  };
+  return stored('system', data.name, data, { source: 'systems' });
 }

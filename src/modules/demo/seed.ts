@@ -8,6 +8,7 @@ import { newTotpSecret } from '../auth/totp.js';
 import { seedDemoEvidence } from '../evidence/demo.js';
 import { seedDemoMonitoring } from '../monitoring/demo.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
+import { seedDemoPeople } from '../people/demo.js';
 import { seedDemoPolicies } from '../policies/demo.js';
 import { seedDemoTasks } from '../tasks/demo.js';
 import { seedDemoProgram } from './program.js';
@@ -277,6 +278,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
   // --- Monitoring (src/modules/monitoring/demo.ts): a sample push of every source kind ---
   await seedDemoMonitoring(ctx, organisation.id, DEMO_META);
   // --- end of monitoring ---
+  // --- People and access (src/modules/people/demo.ts): the team, agreement, training, systems, reviews ---
+  await seedDemoPeople(ctx, organisation.id, DEMO_META);
   await ctx.database.query(
     `INSERT INTO instance_settings (key, value) VALUES ('default_org', $1::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,

@@ -8,6 +8,7 @@ import { auditForUser, mfaRequired } from '../auth/service.js';
 import { revokeSession, sessionPolicy } from '../auth/sessions.js';
 import { createOrganisationIn, type Identity, identityOf, membershipsOf, SLUG_PATTERN } from '../orgs/service.js';
 import { auditWho } from '../tokens/service.js';
+import { obligationsOf } from './obligations.js';
 
 const anyStage = { stages: ['mfa', 'enrol', 'full'], org: false, scope: 'org:read' } as const;
 
@@ -49,6 +50,22 @@ async function describeMe(
 
 export function meRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get(
+      '/me/obligations',
+      {
+        config: { access: { scope: 'org:read' } },
+        schema: {
+          tags: ['me'],
+          summary: 'What you owe the security program: policies, training, agreement, reviews, requests, tasks',
+        },
+      },
+      async (request) => ({
+        items: await request.tenant((tx, actor) =>
+          obligationsOf(tx, { id: actor.userId, email: actor.email, role: actor.role }, ctx.clock.now()),
+        ),
+      }),
+    );
+
     app.get(
       '/me',
       {

@@ -20,6 +20,9 @@ import { loadSettings } from './settings.js';
 
 export const CHECKS = new CheckIndex(ALL_CHECKS);
 
+/** The built-in source through which the people register appears in the inventory. */
+export const PEOPLE_SOURCE_KIND = 'people';
+
 export interface PushSummary {
   pushId: string;
   source: { id: string; kind: string; name: string };
@@ -77,6 +80,7 @@ interface ExistingRow {
   content_hash: string;
   first_seen_at: Date | string;
   deleted_at: Date | string | null;
+  disabled_at: Date | string | null;
   type: string;
   name: string;
   person_record_id: string | null;
@@ -102,6 +106,12 @@ export async function applyPush(
   source: { id: string; kind: string; name: string },
   parsed: ParsedPush,
   now: Date,
+  /**
+   * A partial push: each scope carries only the records that changed, and `removed` the
+   * external ids that are gone; every other record of the scope stays as it is. The people
+   * register updates its mirror this way, one person at a time.
+   */
+  partial?: { removed: string[] },
 ): Promise<Omit<PushSummary, 'pushId' | 'replayed' | 'receivedAt'>> {
   const counts = { total: 0, created: 0, changed: 0, unchanged: 0, deleted: 0 };
   const upserts: StoredRecord[] = [];
@@ -110,15 +120,30 @@ export async function applyPush(
   const linked = new Map<string, string>();
 
   for (const scope of parsed.scopes) {
-    const existing = await tx
+    let query = tx
       .selectFrom('inventory_records')
-      .select(['id', 'external_id', 'content_hash', 'first_seen_at', 'deleted_at', 'type', 'name', 'person_record_id'])
+      .select([
+        'id',
+        'external_id',
+        'content_hash',
+        'first_seen_at',
+        'deleted_at',
+        'disabled_at',
+        'type',
+        'name',
+        'person_record_id',
+      ])
       .where('source_id', '=', source.id)
-      .where('scope', '=', scope.scope)
-      .execute();
+      .where('scope', '=', scope.scope);
+    if (partial) {
+      const ids = [...scope.records.map((r) => r.externalId), ...partial.removed];
+      if (ids.length === 0) continue;
+      query = query.where('external_id', 'in', ids);
+    }
+    const existing = await query.execute();
     const byExternal = new Map<string, ExistingRow>(existing.map((r) => [r.external_id, r]));
     const inserts: Record<string, unknown>[] = [];
-    const updates: { id: string; record: InventoryRecord; hash: string }[] = [];
+    const updates: { id: string; record: InventoryRecord; hash: string; disabledAt: Date | string | null }[] = [];
     const touchedIds: string[] = [];
     counts.total += scope.records.length;
     for (const record of scope.records) {
@@ -131,7 +156,7 @@ export async function applyPush(
         upserts.push(stored(id, source.kind, now, record));
         counts.created++;
       } else if (row.content_hash !== hash || row.deleted_at !== null) {
-        updates.push({ id: row.id, record, hash });
+        updates.push({ id: row.id, record, hash, disabledAt: disabledSince(record, row.disabled_at, now) });
         upserts.push(stored(row.id, source.kind, row.deleted_at ? now : row.first_seen_at, record));
         if (row.person_record_id) linked.set(row.id, row.person_record_id);
         counts.changed++;
@@ -156,6 +181,7 @@ export async function applyPush(
           type: u.record.type,
           last_seen_at: now,
           deleted_at: null,
+          disabled_at: u.disabledAt,
         })
         .where('id', '=', u.id)
         .execute();
@@ -164,7 +190,10 @@ export async function applyPush(
       await tx.updateTable('inventory_records').set({ last_seen_at: now }).where('id', 'in', ids).execute();
     }
     // What the scope no longer reports becomes a tombstone.
-    const gone = [...byExternal.values()].filter((r) => r.deleted_at === null);
+    const removedIds = partial ? new Set(partial.removed) : null;
+    const gone = [...byExternal.values()].filter(
+      (r) => r.deleted_at === null && (removedIds === null || removedIds.has(r.external_id)),
+    );
     for (const ids of chunks(
       gone.map((r) => r.id),
       5000,
@@ -229,7 +258,17 @@ function insertValues(
     email: emailOf(record)?.toLowerCase() ?? null,
     first_seen_at: now,
     last_seen_at: now,
+    disabled_at: disabledSince(record, null, now),
   };
+}
+
+/**
+ * When an account was first seen disabled: kept from an earlier sync while it stays disabled,
+ * now when this sync is the first to show it, null while it is active (and for other records).
+ */
+function disabledSince(record: InventoryRecord, before: Date | string | null, now: Date): Date | string | null {
+  if (record.type !== 'account' || (record.data as { active?: boolean }).active !== false) return null;
+  return before ?? now;
 }
 
 function stored(id: string, source: string, firstSeen: Date | string, record: InventoryRecord): StoredRecord {
@@ -275,7 +314,13 @@ async function evaluateChanges(
       }
     };
     for (const batch of chunks(all, 5000)) {
-      add(await recordsQuery(tx).where('r.email', 'in', batch).where('r.type', '!=', 'person').execute());
+      // By their own email, or through a hand link to any record of that person (HRIS or register).
+      add(
+        await recordsQuery(tx)
+          .where((eb) => eb.or([eb('r.email', 'in', batch), eb('p.email', 'in', batch)]))
+          .where('r.type', '!=', 'person')
+          .execute(),
+      );
     }
     // Accounts linked by hand to a person that changed.
     for (const batch of chunks(changedPeople, 5000)) {
@@ -292,13 +337,18 @@ async function evaluateChanges(
   const people = new Map<string, PersonData>();
   for (const batch of chunks([...emails], 5000)) {
     const rows = await tx
-      .selectFrom('inventory_records')
-      .select(['email', 'data'])
-      .where('type', '=', 'person')
-      .where('deleted_at', 'is', null)
-      .where('email', 'in', batch)
+      .selectFrom('inventory_records as r')
+      .innerJoin('monitoring_sources as s', 's.id', 'r.source_id')
+      .select(['r.email', 'r.data', 's.kind'])
+      .where('r.type', '=', 'person')
+      .where('r.deleted_at', 'is', null)
+      .where('r.email', 'in', batch)
       .execute();
-    for (const row of rows) people.set(row.email ?? '', row.data as PersonData);
+    // The people register (source kind "people") is the truth; an HRIS record only fills a gap.
+    for (const row of rows) {
+      const email = row.email ?? '';
+      if (row.kind === PEOPLE_SOURCE_KIND || !people.has(email)) people.set(email, row.data as PersonData);
+    }
   }
 
   // Organisation checks read small sets of records; load the types they read, once each.

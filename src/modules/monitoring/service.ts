@@ -7,7 +7,10 @@ import { containsPattern } from '../../db/like.js';
 import { type Tx, withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { ImportError, type ParsedPush, RECORD_TYPES } from '../../integrations/types.js';
+import { refreshSystems } from '../access/inventory.js';
 import { recordAudit } from '../audit/service.js';
+import { syncPeopleAfterPush } from '../people/sync.js';
+import { resolveRevocations } from '../reviews/resolve.js';
 import { auditWho } from '../tokens/service.js';
 import {
   applyPush,
@@ -106,6 +109,12 @@ export async function applyParsed(
     return await withScope(ctx.database, { orgId, userId: actor?.userId }, async (tx) => {
       const source = await sourceFor(tx, orgId, target.kind, target.name, actor, now);
       const applied = await applyPush(tx, orgId, source, parsed, now);
+      const who = actor ? auditWho(actor) : { userId: null, label: 'system' };
+      applied.warnings = [...applied.warnings, ...(await syncPeopleAfterPush(tx, orgId, parsed, who, meta, now))];
+      // A sync may have added or removed accounts of the systems in the catalogue, and may show
+      // an account an access review revoked as gone at last.
+      await refreshSystems(tx, orgId, now);
+      await resolveRevocations(tx, orgId, now);
       const pushId = newId();
       const summary: PushSummary = { ...applied, pushId, receivedAt: now.toISOString(), replayed: false };
       await tx

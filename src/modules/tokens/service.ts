@@ -16,6 +16,9 @@ export const SCOPES = {
   'program:read': 'Read frameworks, controls, policies, evidence tasks and readiness',
   'program:write': 'Change the program: controls, policies, evidence tasks, framework scope and imports (per role)',
   'monitoring:push': 'Push the state of your systems (attest push, CI) and run probes (owners and admins)',
+  'people:read': 'Read the people register, systems, access requests and access reviews',
+  'people:write': 'Change people, systems, access requests and reviews (per role)',
+  scim: 'Provision people from an identity provider through SCIM 2.0 (owners and admins)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

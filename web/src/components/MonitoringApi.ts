@@ -122,7 +122,15 @@ export interface PushSummary {
   replayed: boolean;
 }
 
-export type RecordType = 'account' | 'person' | 'device' | 'cloud_resource' | 'finding' | 'endpoint' | 'database';
+export type RecordType =
+  | 'account'
+  | 'person'
+  | 'device'
+  | 'cloud_resource'
+  | 'finding'
+  | 'endpoint'
+  | 'database'
+  | 'system';
 
 export const RECORD_TYPES: readonly { value: RecordType; label: string }[] = [
   { value: 'account', label: 'Accounts' },
@@ -132,6 +140,7 @@ export const RECORD_TYPES: readonly { value: RecordType; label: string }[] = [
   { value: 'finding', label: 'Findings' },
   { value: 'endpoint', label: 'Endpoints' },
   { value: 'database', label: 'Databases' },
+  { value: 'system', label: 'Systems' },
 ];
 
 export interface InventoryRecord {

@@ -1,0 +1,530 @@
+/**
+ * SCIM Users are people in the people register (register.ts does every write, with its audit
+ * rows and inventory refresh). A person is a SCIM user while they have a userName: DELETE
+ * clears it (and ends their employment), so the person stays for offboarding and audit.
+ *
+ * Mapped to register columns: userName, externalId, active, title, userType (employment type),
+ * the primary email, a name, enterprise department and manager, and our extension's start and
+ * end dates. Everything else the client sent is kept as it was sent (`people.scim`) and given
+ * back, except the password, which is never stored.
+ *
+ * An identity provider often provisions people an HRIS import or an admin already added: a POST
+ * whose email matches a person without a userName adopts that person (their source stays).
+ */
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenancy.js';
+import { recordAudit } from '../audit/service.js';
+import {
+  createPerson,
+  type EmploymentType,
+  findPersonByEmail,
+  type Person,
+  type PersonFields,
+  personColumns,
+  today,
+  toPerson,
+  updatePerson,
+} from '../people/register.js';
+import { invalidValue, scimNotFound, uniqueness } from './errors.js';
+import { type Filter, getAttr } from './filter.js';
+import { applyPatch, isObject, type Json, readPatch } from './patch.js';
+import {
+  checkIfMatch,
+  compileFilter,
+  eqString,
+  listResponse,
+  type Paging,
+  project,
+  projectionOmits,
+  readResource,
+  type ScimCall,
+  stripped,
+  UUID,
+  unsupported,
+  version,
+} from './resources.js';
+import { ENTERPRISE_SCHEMA, PEOPLE_SCHEMA, USER_SCHEMA } from './urns.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Attributes of a user the client cannot set: groups change through /Groups. */
+const READ_ONLY = ['groups'];
+type Mode = 'create' | 'replace' | 'patch';
+
+interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+type PersonRow = Parameters<typeof toPerson>[0];
+
+// ---------------------------------------------------------------- reading what the client sent
+
+function text(obj: Json, key: string, label: string): string | null | undefined {
+  const v = getAttr(obj, key);
+  if (v === undefined || v === null) return v as null | undefined;
+  if (typeof v !== 'string') throw invalidValue(`${label} must be a string.`);
+  return v;
+}
+
+function extension(res: Json, schema: string): Json {
+  const v = res[schema];
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) throw invalidValue(`"${schema}" must be an object of attributes.`);
+  return v;
+}
+
+/** The email a person is matched by: the primary one, else the work one, else the first. */
+function primaryEmail(res: Json, userName: string): string {
+  const emails = res.emails;
+  if (emails !== undefined && emails !== null && !Array.isArray(emails)) throw invalidValue('emails must be a list.');
+  const list = (emails ?? []) as unknown[];
+  list.forEach((e, i) => {
+    if (!isObject(e) || typeof getAttr(e, 'value') !== 'string') {
+      throw invalidValue(`emails[${i}] must be an object with a string value.`);
+    }
+  });
+  const value = (e: unknown) => String(getAttr(e, 'value')).trim();
+  const chosen =
+    list.find((e) => String(getAttr(e, 'primary')).toLowerCase() === 'true') ??
+    list.find((e) => String(getAttr(e, 'type') ?? '').toLowerCase() === 'work') ??
+    list[0];
+  if (chosen) return value(chosen).toLowerCase();
+  if (EMAIL.test(userName)) return userName.trim().toLowerCase();
+  throw invalidValue(
+    'The user has no email: send emails (or a userName that is an email address). Attest matches people to their accounts by email.',
+  );
+}
+
+function displayName(res: Json, userName: string): string {
+  const name = res.name;
+  const part = (k: string) => (isObject(name) ? (text(name, k, `name.${k}`) ?? '').trim() : '');
+  const chosen =
+    part('formatted') ||
+    [part('givenName'), part('familyName')].filter(Boolean).join(' ') ||
+    (text(res, 'displayName', 'displayName') ?? '').trim() ||
+    userName;
+  return chosen.slice(0, 200);
+}
+
+function employmentType(userType: string | null | undefined): EmploymentType | undefined {
+  if (userType === undefined || userType === null) return undefined;
+  const t = userType.trim().toLowerCase();
+  return t === 'employee' ? 'employee' : t === 'contractor' ? 'contractor' : 'other';
+}
+
+function activeOf(res: Json): boolean | undefined {
+  const v = res.active;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  // Some providers send "True"/"False" as strings in PATCH values.
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  throw invalidValue('active must be true or false.');
+}
+
+/** The manager's email: from their SCIM id, else an email written as the manager's displayName. */
+async function managerEmail(tx: Tx, manager: unknown): Promise<string | null | undefined> {
+  if (manager === undefined) return undefined;
+  if (manager === null) return null;
+  const ref = typeof manager === 'string' ? manager : isObject(manager) ? getAttr(manager, 'value') : undefined;
+  if (typeof ref === 'string' && UUID.test(ref)) {
+    const row = await tx.selectFrom('people').select('email').where('id', '=', ref.toLowerCase()).executeTakeFirst();
+    if (row) return row.email;
+  }
+  const shown = isObject(manager) ? getAttr(manager, 'displayName') : undefined;
+  if (typeof shown === 'string' && EMAIL.test(shown.trim())) return shown.trim().toLowerCase();
+  return null;
+}
+
+/**
+ * The register fields for a resource. An attribute left out of a create or replace keeps the
+ * register's value (other sources, HRIS or a person, may have set it); after a PATCH the
+ * resource is complete, so an attribute missing from it was removed.
+ */
+async function toFields(tx: Tx, res: Json, mode: Mode): Promise<PersonFields & { email: string; name: string }> {
+  const userName = text(res, 'userName', 'userName')?.trim();
+  if (!userName) throw invalidValue('userName is required.');
+  if (userName.length > 256) throw invalidValue('userName can be up to 256 characters.');
+  const cleared = mode === 'patch' ? null : undefined;
+  const orCleared = <T>(v: T | null | undefined) => (v === undefined ? cleared : v);
+  const enterprise = extension(res, ENTERPRISE_SCHEMA);
+  const people = extension(res, PEOPLE_SCHEMA);
+  const manager = getAttr(enterprise, 'manager');
+  const active = activeOf(res);
+  const fields = {
+    userName,
+    email: primaryEmail(res, userName),
+    name: displayName(res, userName),
+    externalId: orCleared(text(res, 'externalId', 'externalId')),
+    active: active ?? (mode === 'create' ? true : undefined),
+    title: orCleared(text(res, 'title', 'title')),
+    employmentType: employmentType(text(res, 'userType', 'userType')),
+    department: orCleared(text(enterprise, 'department', `${ENTERPRISE_SCHEMA}:department`)),
+    managerEmail: orCleared(await managerEmail(tx, manager)),
+    startDate: orCleared(text(people, 'startDate', `${PEOPLE_SCHEMA}:startDate`)),
+    endDate: orCleared(text(people, 'endDate', `${PEOPLE_SCHEMA}:endDate`)),
+  };
+  return { ...fields, scim: keptAttributes(res, fields) };
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What is kept in `people.scim`: all but the attributes that live in register columns, and
+ * but what `userResource` would show anyway from the register (a client that reads a user and
+ * sends it back unchanged, as a re-sync does, then changes nothing).
+ */
+function keptAttributes(res: Json, fields: PersonFields & { email: string; name: string }): Json {
+  const shown = registerView({
+    email: fields.email,
+    name: fields.name,
+    employmentType: fields.employmentType ?? 'employee',
+    managerEmail: fields.managerEmail ?? null,
+  });
+  const kept: Json = {};
+  for (const [key, value] of Object.entries(res)) {
+    if (['username', 'externalid', 'active', 'title'].includes(key.toLowerCase()) || key === PEOPLE_SCHEMA) continue;
+    if (value === null) continue;
+    if (key === ENTERPRISE_SCHEMA && isObject(value)) {
+      const rest = Object.fromEntries(
+        Object.entries(value)
+          // Some providers send the manager as a bare id; it is a complex attribute.
+          .map(([k, v]) => [k, k === 'manager' && typeof v === 'string' ? { value: v } : v] as const)
+          .filter(([k, v]) => k !== 'department' && v !== null && !(k === 'manager' && sameJson(v, shown.manager))),
+      );
+      if (Object.keys(rest).length > 0) kept[key] = rest;
+      continue;
+    }
+    if (key in shown && sameJson(value, shown[key as keyof typeof shown])) continue;
+    kept[key] = value;
+  }
+  return kept;
+}
+
+// ---------------------------------------------------------------- the resource we answer
+
+const TYPE_LABEL: Record<EmploymentType, string> = { employee: 'Employee', contractor: 'Contractor', other: 'Other' };
+
+/** What a user shows from the register alone, where the client sent nothing else. */
+function registerView(p: Pick<Person, 'email' | 'name' | 'employmentType' | 'managerEmail'>) {
+  return {
+    name: { formatted: p.name } as Json,
+    displayName: p.name,
+    emails: [{ value: p.email, type: 'work', primary: true }] as unknown[],
+    userType: TYPE_LABEL[p.employmentType],
+    manager: p.managerEmail ? ({ displayName: p.managerEmail } as Json) : undefined,
+  };
+}
+
+export function userResource(p: Person, groups: GroupRef[], base: string): Json {
+  const {
+    userType: sentType,
+    emails,
+    name,
+    displayName: shownName,
+    [ENTERPRISE_SCHEMA]: sentEnterprise,
+    ...rest
+  } = p.scim as Json;
+  const view = registerView(p);
+  const enterprise: Json = isObject(sentEnterprise) ? { ...sentEnterprise } : {};
+  if (p.department) enterprise.department = p.department;
+  if (enterprise.manager === undefined && view.manager) enterprise.manager = view.manager;
+  const people: Json = {};
+  if (p.startDate) people.startDate = p.startDate;
+  if (p.endDate) people.endDate = p.endDate;
+  // The type as the client wrote it while it still says what the register holds.
+  const userType =
+    typeof sentType === 'string' && employmentType(sentType) === p.employmentType ? sentType : view.userType;
+  return {
+    schemas: [
+      USER_SCHEMA,
+      ...(Object.keys(enterprise).length ? [ENTERPRISE_SCHEMA] : []),
+      ...(Object.keys(people).length ? [PEOPLE_SCHEMA] : []),
+      // Extensions we do not know are kept as sent, so they are named too.
+      ...Object.keys(rest).filter((k) => k.toLowerCase().startsWith('urn:')),
+    ],
+    id: p.id,
+    ...(p.externalId !== null ? { externalId: p.externalId } : {}),
+    userName: p.userName,
+    name: isObject(name) ? name : view.name,
+    displayName: typeof shownName === 'string' ? shownName : view.displayName,
+    ...rest,
+    ...(p.title !== null ? { title: p.title } : {}),
+    userType,
+    active: p.active,
+    emails: Array.isArray(emails) && emails.length > 0 ? emails : view.emails,
+    groups: groups.map((g) => ({
+      value: g.id,
+      display: g.displayName,
+      $ref: `${base}/Groups/${g.id}`,
+      type: 'direct',
+    })),
+    ...(Object.keys(enterprise).length ? { [ENTERPRISE_SCHEMA]: enterprise } : {}),
+    ...(Object.keys(people).length ? { [PEOPLE_SCHEMA]: people } : {}),
+    meta: {
+      resourceType: 'User',
+      created: p.createdAt,
+      lastModified: p.updatedAt,
+      location: `${base}/Users/${p.id}`,
+      version: version(p.version),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- queries
+
+async function findUser(tx: Tx, call: ScimCall, id: string, lock = false): Promise<Person> {
+  if (!UUID.test(id)) throw scimNotFound('User', id);
+  let q = tx
+    .selectFrom('people')
+    .select(personColumns)
+    .where('org_id', '=', call.orgId)
+    .where('id', '=', id.toLowerCase())
+    .where('user_name', 'is not', null);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw scimNotFound('User', id);
+  return toPerson(row as PersonRow, call.now);
+}
+
+async function groupsOf(tx: Tx, personIds: string[]): Promise<Map<string, GroupRef[]>> {
+  const out = new Map<string, GroupRef[]>();
+  if (personIds.length === 0) return out;
+  const rows = await tx
+    .selectFrom('people_group_members as m')
+    .innerJoin('people_groups as g', 'g.id', 'm.group_id')
+    .select(['m.person_id', 'g.id', 'g.display_name'])
+    .where('m.person_id', 'in', personIds)
+    .orderBy('g.display_name')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.person_id) ?? [];
+    list.push({ id: r.id, displayName: r.display_name });
+    out.set(r.person_id, list);
+  }
+  return out;
+}
+
+async function answer(tx: Tx, call: ScimCall, person: Person): Promise<Json> {
+  const groups = await groupsOf(tx, [person.id]);
+  return userResource(person, groups.get(person.id) ?? [], call.base);
+}
+
+async function userNameTaken(tx: Tx, call: ScimCall, userName: string, except?: string): Promise<void> {
+  let q = tx
+    .selectFrom('people')
+    .select('id')
+    .where('org_id', '=', call.orgId)
+    .where(sql<string>`lower(user_name)`, '=', userName.toLowerCase());
+  if (except) q = q.where('id', '<>', except);
+  if (await q.executeTakeFirst()) throw uniqueness(`The userName "${userName}" is already provisioned.`);
+}
+
+const USER_FILTERS =
+  'id, userName, externalId, emails (or emails.value, emails[value eq …]), displayName, title, active, the enterprise department and employeeNumber';
+
+function userComparison(f: Filter) {
+  const path = f.kind === 'compare' || f.kind === 'valuePath' || f.kind === 'present' ? f.path : null;
+  if (!path) throw unsupported('this expression', USER_FILTERS);
+  const attr = path.attr.toLowerCase();
+  const sub = path.sub?.toLowerCase();
+  if (f.kind === 'valuePath') {
+    // emails[value eq "…"]
+    if (
+      attr === 'emails' &&
+      !path.schema &&
+      f.filter.kind === 'compare' &&
+      f.filter.path.attr.toLowerCase() === 'value'
+    ) {
+      return emailMatch(eqString(f.filter, USER_FILTERS));
+    }
+    throw unsupported(`${path.attr}[…]`, USER_FILTERS);
+  }
+  if (path.schema === ENTERPRISE_SCHEMA && !sub) {
+    if (attr === 'department') return sql<boolean>`lower(department) = lower(${eqString(f, USER_FILTERS)})`;
+    if (attr === 'employeenumber') {
+      return sql<boolean>`scim -> ${ENTERPRISE_SCHEMA} ->> 'employeeNumber' = ${eqString(f, USER_FILTERS)}`;
+    }
+  }
+  if (path.schema) throw unsupported(`${path.schema}:${path.attr}`, USER_FILTERS);
+  if (attr === 'active' && !sub) {
+    if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'boolean') {
+      throw unsupported('active other than "active eq true|false"', USER_FILTERS);
+    }
+    return sql<boolean>`active = ${f.value}`;
+  }
+  if (attr === 'emails' && (sub === undefined || sub === 'value')) return emailMatch(eqString(f, USER_FILTERS));
+  if (sub !== undefined) throw unsupported(`${path.attr}.${path.sub}`, USER_FILTERS);
+  switch (attr) {
+    case 'id': {
+      const id = eqString(f, USER_FILTERS);
+      return UUID.test(id) ? sql<boolean>`id = ${id.toLowerCase()}` : sql<boolean>`false`;
+    }
+    case 'username':
+      return sql<boolean>`lower(user_name) = lower(${eqString(f, USER_FILTERS)})`;
+    case 'externalid':
+      return sql<boolean>`external_id = ${eqString(f, USER_FILTERS)}`;
+    case 'displayname':
+      return sql<boolean>`lower(coalesce(scim ->> 'displayName', name)) = lower(${eqString(f, USER_FILTERS)})`;
+    case 'title':
+      return sql<boolean>`lower(title) = lower(${eqString(f, USER_FILTERS)})`;
+  }
+  throw unsupported(path.attr, USER_FILTERS);
+}
+
+/** The register's email, or any email the client sent. */
+function emailMatch(value: string) {
+  return sql<boolean>`(email = lower(${value}) OR EXISTS (
+    SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(scim -> 'emails') = 'array' THEN scim -> 'emails' ELSE '[]'::jsonb END) AS e
+     WHERE lower(e ->> 'value') = lower(${value})))`;
+}
+
+// ---------------------------------------------------------------- operations
+
+export interface ListQuery {
+  filter: Filter | null;
+  page: Paging;
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+export async function listUsers(tx: Tx, call: ScimCall, query: ListQuery) {
+  let base = tx.selectFrom('people').where('org_id', '=', call.orgId).where('user_name', 'is not', null);
+  if (query.filter) base = base.where(compileFilter(query.filter, userComparison));
+  const total = Number((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const rows =
+    query.page.count === 0
+      ? []
+      : await base
+          .select(personColumns)
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(query.page.count)
+          .offset(query.page.startIndex - 1)
+          .execute();
+  const people = rows.map((r) => toPerson(r as PersonRow, call.now));
+  const groups = projectionOmits('groups', query.attributes, query.excludedAttributes)
+    ? new Map<string, GroupRef[]>()
+    : await groupsOf(
+        tx,
+        people.map((p) => p.id),
+      );
+  const resources = people.map((p) =>
+    project(userResource(p, groups.get(p.id) ?? [], call.base), query.attributes, query.excludedAttributes),
+  );
+  return listResponse(resources, total, query.page);
+}
+
+export async function getUser(tx: Tx, call: ScimCall, id: string): Promise<Json> {
+  return answer(tx, call, await findUser(tx, call, id));
+}
+
+/**
+ * Deactivated, then active again (a rehire, or a deactivation undone): the end date that ended
+ * their employment goes, unless the client sends another one or a date still ahead.
+ */
+function reactivation(before: Person, fields: PersonFields, now: Date): PersonFields {
+  if (before.active || fields.active !== true) return fields;
+  const end = fields.endDate === undefined ? before.endDate : fields.endDate;
+  const ended = end !== null && end <= today(now);
+  if (ended && (fields.endDate === undefined || fields.endDate === before.endDate)) return { ...fields, endDate: null };
+  return fields;
+}
+
+export async function createUser(tx: Tx, call: ScimCall, body: unknown): Promise<Json> {
+  const res = readResource(body, USER_SCHEMA, READ_ONLY);
+  const fields = await toFields(tx, res, 'create');
+  await userNameTaken(tx, call, fields.userName!);
+  const existing = await findPersonByEmail(tx, fields.email, call.now);
+  let person: Person;
+  if (existing) {
+    if (existing.userName !== null) {
+      throw uniqueness(`${fields.email} is already provisioned as the user "${existing.userName}".`);
+    }
+    // Already in the register (added by hand or by an HRIS import): adopt them.
+    await lockPerson(tx, existing.id);
+    person = await updatePerson(
+      tx,
+      call.orgId,
+      existing.id,
+      reactivation(existing, fields, call.now),
+      call.who,
+      call.meta,
+      call.now,
+    );
+  } else {
+    person = await createPerson(tx, call.orgId, fields, 'scim', call.who, call.meta, call.now);
+  }
+  return answer(tx, call, person);
+}
+
+async function lockPerson(tx: Tx, id: string): Promise<void> {
+  await tx.selectFrom('people').select('id').where('id', '=', id).forUpdate().execute();
+}
+
+async function save(tx: Tx, call: ScimCall, before: Person, res: Json, mode: Mode): Promise<Json> {
+  const fields = await toFields(tx, res, mode);
+  await userNameTaken(tx, call, fields.userName!, before.id);
+  const person = await updatePerson(
+    tx,
+    call.orgId,
+    before.id,
+    reactivation(before, fields, call.now),
+    call.who,
+    call.meta,
+    call.now,
+  );
+  return answer(tx, call, person);
+}
+
+export async function replaceUser(tx: Tx, call: ScimCall, id: string, body: unknown, ifMatch?: string): Promise<Json> {
+  const before = await findUser(tx, call, id, true);
+  checkIfMatch(ifMatch, before.version);
+  return save(tx, call, before, readResource(body, USER_SCHEMA, READ_ONLY), 'replace');
+}
+
+export async function patchUser(tx: Tx, call: ScimCall, id: string, body: unknown, ifMatch?: string): Promise<Json> {
+  const operations = readPatch(body);
+  const before = await findUser(tx, call, id, true);
+  checkIfMatch(ifMatch, before.version);
+  const current = stripped(userResource(before, [], call.base), READ_ONLY);
+  const patched = stripped(applyPatch(current, operations), READ_ONLY);
+  return save(tx, call, before, patched, 'patch');
+}
+
+/**
+ * Deprovisions: the person is deactivated (employment ends today unless it already has an end
+ * date, which opens offboarding) and loses their userName and externalId, so SCIM no longer
+ * sees them; they stay in the register for offboarding and audit, and leave their groups.
+ */
+export async function deleteUser(tx: Tx, call: ScimCall, id: string, ifMatch?: string): Promise<void> {
+  const before = await findUser(tx, call, id, true);
+  checkIfMatch(ifMatch, before.version);
+  const left = await tx
+    .deleteFrom('people_group_members')
+    .where('person_id', '=', before.id)
+    .returning('group_id')
+    .execute();
+  const groupIds = left.map((r) => r.group_id);
+  if (groupIds.length > 0) {
+    await tx
+      .updateTable('people_groups')
+      .set({ version: sql<number>`version + 1`, updated_at: call.now })
+      .where('id', 'in', groupIds)
+      .execute();
+  }
+  await updatePerson(
+    tx,
+    call.orgId,
+    before.id,
+    { active: false, userName: null, externalId: null },
+    call.who,
+    call.meta,
+    call.now,
+  );
+  await recordAudit(tx, call.orgId, call.who, call.meta, call.now, {
+    action: 'scim.user_deleted',
+    targetType: 'person',
+    targetId: before.id,
+    details: { userName: before.userName, groupsLeft: groupIds },
+  });
+}
