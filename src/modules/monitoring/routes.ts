@@ -104,6 +104,7 @@ export function monitoringRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           querystring: z.object({
             type: z.string().max(40).optional(),
             sourceId: z.uuid().optional(),
+            kind: z.string().max(40).optional(),
             q: z.string().max(200).optional(),
             deleted: z
               .enum(['true', 'false'])

@@ -359,9 +359,13 @@ export async function checkDetail(
   };
 }
 
+/** Sources Attest writes itself from its own registers: their records are in the inventory, but they are not connections. */
+const BUILT_IN_KINDS = ['people', 'systems'];
+
 export async function listSources(tx: Tx) {
   const rows = await tx
     .selectFrom('monitoring_sources as s')
+    .where('s.kind', 'not in', BUILT_IN_KINDS)
     .select([
       's.id',
       's.kind',
@@ -403,7 +407,15 @@ export async function listSources(tx: Tx) {
 /** The inventory, keyset-paginated by (name, id), optionally by type, source and a search. */
 export async function listRecords(
   tx: Tx,
-  filter: { type?: string; sourceId?: string; q?: string; deleted?: boolean; cursor?: string; limit: number },
+  filter: {
+    type?: string;
+    sourceId?: string;
+    kind?: string;
+    q?: string;
+    deleted?: boolean;
+    cursor?: string;
+    limit: number;
+  },
 ) {
   if (filter.type && !RECORD_TYPES.includes(filter.type as never)) {
     throw new AppError('validation_failed', `Unknown record type. Use one of: ${RECORD_TYPES.join(', ')}.`);
@@ -430,6 +442,7 @@ export async function listRecords(
   query = filter.deleted ? query.where('r.deleted_at', 'is not', null) : query.where('r.deleted_at', 'is', null);
   if (filter.type) query = query.where('r.type', '=', filter.type);
   if (filter.sourceId) query = query.where('r.source_id', '=', filter.sourceId);
+  if (filter.kind) query = query.where('s.kind', '=', filter.kind);
   if (filter.q) query = query.where('r.name', 'ilike', containsPattern(filter.q));
   if (filter.cursor) {
     const [name, id] = JSON.parse(Buffer.from(filter.cursor, 'base64url').toString('utf8')) as [string, string];

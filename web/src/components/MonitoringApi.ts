@@ -166,6 +166,8 @@ export interface RecordPage {
 export interface RecordFilters {
   type?: string;
   sourceId?: string;
+  /** A source kind: 'people' for the people register's own records. */
+  kind?: string;
   q?: string;
   deleted?: boolean;
 }
@@ -281,6 +283,7 @@ export const monitoringApi = {
       `/monitoring/records${query({
         type: filters.type,
         sourceId: filters.sourceId,
+        kind: filters.kind,
         q: filters.q,
         deleted: filters.deleted ? 'true' : undefined,
         cursor,

@@ -25,7 +25,8 @@ export function MonitoringLinkModal({
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const people = useApi(
-    async () => (account ? (await monitoringApi.records({ type: 'person', q: search, deleted: false })).items : []),
+    async () =>
+      account ? (await monitoringApi.records({ type: 'person', kind: 'people', q: search, deleted: false })).items : [],
     `${account?.id ?? ''}:${search}`,
   );
   const options = (people.data ?? []).map((p) => ({ value: p.id, label: p.name }));
