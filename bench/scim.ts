@@ -165,7 +165,7 @@ export async function benchScimSync(engine: Engine, users = 10_000) {
     );
 
     // The register alone: createPerson in its own transaction, in process, for a sample.
-    const sample = Math.min(users, 1000);
+    const sample = Math.min(users, 200);
     progress(`${engine}: register floor, ${sample} × createPerson in process`);
     const register = await timed(sample, async (i) => {
       await withScope(server.rt.database, { orgId }, (tx) =>
