@@ -354,11 +354,14 @@ async function evaluateChanges(
   // Organisation checks read small sets of records; load the types they read, once each.
   const orgChecks = CHECKS.organisationChecksFor(changedTypes);
   const readTypes = new Set<RecordType>(orgChecks.flatMap((c) => c.reads));
-  // Person-dependent record checks look at whether any person exists at all.
-  if (dependentChecks.length > 0 || upserts.some((r) => r.type === 'account')) readTypes.add('person');
   const sets = new Map<RecordType, StoredRecord[]>();
   for (const type of readTypes) {
     sets.set(type, (await recordsQuery(tx).where('r.type', '=', type).execute()).map(toStored));
+  }
+  // Person-dependent record checks only ask whether any person exists: one record says it
+  // (loading every person for each single change would make a sync of n people cost n²).
+  if (!sets.has('person') && (dependentChecks.length > 0 || upserts.some((r) => r.type === 'account'))) {
+    sets.set('person', (await recordsQuery(tx).where('r.type', '=', 'person').limit(1).execute()).map(toStored));
   }
   const pushes = await tx
     .selectFrom('monitoring_sources')
