@@ -6,8 +6,9 @@
  *
  * Baselines, measured in the same run on the same server: as many GET /api/v1/me with an API
  * token (authentication + one small transaction), so the ratios say what SCIM costs above the
- * floor of an authenticated request; and the register's own createPerson called in process
- * (its audit row and inventory refresh included, no HTTP), which is most of a POST's cost.
+ * floor of an authenticated request; and, at the same register sizes, the register's own
+ * createPerson called in process (its audit row and inventory refresh, no HTTP), which is
+ * most of a POST's cost.
  *
  * Run alone: `node --import tsx bench/scim.ts [users]` (both engines when TEST_DATABASE_URL or
  * BENCH_DATABASE_URL points at PostgreSQL); bench/run.ts calls benchScimSync.
@@ -58,20 +59,32 @@ interface Timed {
   latencies: number[];
 }
 
-/** Runs `one` n times in a row; says how far it is every `every` (a 10,000-user sync takes minutes). */
-async function timed(n: number, one: (i: number) => Promise<void>, label = '', every = 1000): Promise<Timed> {
+/**
+ * Runs `one` n times in a row; says how far it is every `every` (a large sync takes minutes).
+ * `between` runs after each, outside the time measured.
+ */
+async function timed(
+  n: number,
+  one: (i: number) => Promise<void>,
+  label = '',
+  every = 1000,
+  between?: (i: number) => Promise<void>,
+): Promise<Timed> {
   const latencies: number[] = [];
-  const start = performance.now();
+  let spent = 0;
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await one(i);
-    latencies.push(performance.now() - t0);
+    const elapsed = performance.now() - t0;
+    latencies.push(elapsed);
+    spent += elapsed;
+    if (between) await between(i);
     if (label && (i + 1) % every === 0) {
       const recent = latencies.slice(-every);
       progress(`${label}: ${i + 1}/${n}, last ${every} at p50 ${round(percentile(recent, 0.5))} ms`);
     }
   }
-  return { ms: performance.now() - start, latencies };
+  return { ms: spent, latencies };
 }
 
 const summary = (t: Timed, items: number) => {
@@ -124,8 +137,12 @@ export async function benchScimSync(engine: Engine, users = 10_000) {
       await expectStatus(await me(i), 200, 'GET /api/v1/me');
     });
 
-    progress(`${engine}: initial sync, ${users} × POST /Users`);
+    progress(`${engine}: initial sync, ${users} × POST /Users (and the register floor every 10th)`);
     const ids: string[] = [];
+    // The register alone, at the same sizes: after every 10th POST, createPerson called in
+    // process in its own transaction (audit row and inventory refresh included, no HTTP, no
+    // SCIM), timed apart from the sync.
+    const floor: number[] = [];
     const create = await timed(
       users,
       async (i) => {
@@ -137,7 +154,25 @@ export async function benchScimSync(engine: Engine, users = 10_000) {
         ids.push(((await expectStatus(res, 201, `POST /Users #${i}`)) as { id: string }).id);
       },
       `${engine} create`,
+      1000,
+      async (i) => {
+        if (i % 10 !== 9) return;
+        const t0 = performance.now();
+        await withScope(server.rt.database, { orgId }, (tx) =>
+          createPerson(
+            tx,
+            orgId,
+            { email: `floor${i}@bench.example`, name: `Floor ${i}` },
+            'manual',
+            { userId: null, label: 'bench' },
+            CLI_META,
+            server.rt.clock.now(),
+          ),
+        );
+        floor.push(performance.now() - t0);
+      },
     );
+    const register: Timed = { ms: floor.reduce((a, b) => a + b, 0), latencies: floor };
 
     progress(`${engine}: re-sync, ${users} × (GET /Users?filter=userName eq …, PUT unchanged)`);
     const resync = await timed(
@@ -164,23 +199,6 @@ export async function benchScimSync(engine: Engine, users = 10_000) {
       `${engine} re-sync`,
     );
 
-    // The register alone: createPerson in its own transaction, in process, for a sample.
-    const sample = Math.min(users, 200);
-    progress(`${engine}: register floor, ${sample} × createPerson in process`);
-    const register = await timed(sample, async (i) => {
-      await withScope(server.rt.database, { orgId }, (tx) =>
-        createPerson(
-          tx,
-          orgId,
-          { email: `floor${i}@bench.example`, name: `Floor ${i}` },
-          'manual',
-          { userId: null, label: 'bench' },
-          CLI_META,
-          server.rt.clock.now(),
-        ),
-      );
-    });
-
     const { rows } = await server.rt.database.query(
       `SELECT count(*)::int AS people, count(*) FILTER (WHERE version <> 1)::int AS rewritten,
               count(*) FILTER (WHERE manager_email IS NOT NULL)::int AS with_manager
@@ -204,16 +222,16 @@ export async function benchScimSync(engine: Engine, users = 10_000) {
       resync: { ...resynced, requests_per_second: Math.round(((2 * users) / resync.ms) * 1000) },
       baseline: { what: 'GET /api/v1/me with the same API token, same server, same run', ...base },
       register_floor: {
-        what: 'createPerson in process (audit row and inventory refresh, no HTTP), same server, same run',
-        people: sample,
-        ...summary(register, sample),
+        what: 'createPerson in process (audit row and inventory refresh, no HTTP), after every 10th POST, same server, same run',
+        people: floor.length,
+        ...summary(register, floor.length),
       },
       ratios: {
         /** Per request, how much slower than the baseline (1 = as fast). */
         create_request_to_baseline: round(create.ms / baseline.ms),
         resync_request_to_baseline: round(resync.ms / 2 / baseline.ms),
         /** A SCIM POST against the register's own createPerson (what SCIM adds: HTTP, auth, mapping). */
-        create_to_register_floor: round(create.ms / users / (register.ms / sample)),
+        create_to_register_floor: floor.length ? round(create.ms / users / (register.ms / floor.length)) : null,
       },
       people: counts.people,
       valid: counts.people === users && counts.rewritten === 0 && counts.with_manager === users - 1,
