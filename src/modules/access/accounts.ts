@@ -6,8 +6,10 @@
  * by its own email. Two flags say what needs attention: "orphan" (nobody in the register) and
  * "departed" (the person's end date has passed and the account is still active).
  */
+
 import { type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import type { AccountData } from '../../integrations/types.js';
 import { type PersonStatus, statusOf, today } from '../people/register.js';
 
@@ -43,8 +45,6 @@ export interface AccountCounts {
   orphans: number;
   departed: number;
 }
-
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 /** Current accounts of a source, joined to their person (manual link first, then the account's email). */
 function accountsQuery(tx: Tx) {

@@ -6,14 +6,15 @@
  * moves them: a sync of accounts, a system's change, an access decision or expiry, a completed
  * access review.
  */
+
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import type { InventoryRecord, SystemData } from '../../integrations/types.js';
 import { applyPush, sourceFor } from '../monitoring/push.js';
 
 export const SYSTEMS_SOURCE_KIND = 'systems';
 const SOURCE_NAME = 'Systems catalogue';
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 interface Grant {
   system_id: string;

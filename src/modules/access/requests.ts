@@ -5,11 +5,13 @@
  * hourly job ends it (expiry.ts), and it can be revoked early. Each decision is audit-logged
  * and appended to the ledger in the same transaction.
  */
+
 import { z } from 'zod';
 import type { RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { AccessRequestStatus } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
 import { type Notice, notify } from '../notifications/service.js';
@@ -64,7 +66,6 @@ export interface AccessRequest {
   canRevoke: boolean;
 }
 
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 const isManager = (actor: OrgActor) => actor.role === 'owner' || actor.role === 'admin';
 
 function requestsQuery(tx: Tx) {

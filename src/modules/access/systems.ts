@@ -4,11 +4,13 @@
  * its accounts come from and the longest access a request may ask for. Owners and admins
  * change it; every member reads it. Every change is audit-logged.
  */
+
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
 import { auditWho } from '../tokens/service.js';
@@ -54,8 +56,6 @@ export interface System {
   /** Owners, admins and auditors only (null for others, and when the system has no source). */
   accounts: AccountCounts | null;
 }
-
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 function systemsQuery(tx: Tx) {
   return tx

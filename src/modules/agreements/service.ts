@@ -3,11 +3,13 @@
  * uploaded as a file, and people's signatures of them. This file holds what the operations
  * share: who may do what, how rows become answers, and the lookups every operation needs.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Actor } from '../../context.js';
 import type { Role } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError, notFound } from '../../errors.js';
 
 export type AgreementActor = Actor & { orgId: string };
@@ -24,7 +26,6 @@ export const CONTROL_KEY = 'PEO-02';
 export const DEFAULT_TITLE = 'Confidentiality agreement';
 
 export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 export interface UserRef {
   id: string;

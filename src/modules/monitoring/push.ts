@@ -5,6 +5,7 @@ import type { CheckContext, MonitoringSettings, StoredRecord } from '../../check
 import type { Actor, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError } from '../../errors.js';
 import {
   type InventoryRecord,
@@ -87,12 +88,12 @@ interface ExistingRow {
 }
 
 const BATCH = 1000;
-const chunks = <T>(items: T[], size = BATCH): T[][] => {
+/** Items in batches, so no statement carries more parameters than the engines accept. */
+export const chunks = <T>(items: T[], size = BATCH): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 };
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 /**
  * Applies one push inside the caller's transaction: each scope's records replace the scope's

@@ -3,9 +3,11 @@
  * audit log. The provider's report is sensitive: it is kept as evidence of PEO-01 and read by
  * owners, admins and auditors only.
  */
+
 import type { Actor, AppContext, RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import { type Tx, withScope } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
 import type { EvidenceItem } from '../evidence/service.js';
@@ -36,7 +38,6 @@ export interface BackgroundInput {
 }
 
 type OrgActor = Actor & { orgId: string };
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 function invalid(path: string, message: string, detail: string): AppError {
   return new AppError('validation_failed', detail, { errors: [{ path: `body.${path}`, message }] });

@@ -5,21 +5,16 @@
  * before the start date, agreement signed before it, training current, accounts disabled in
  * time), and account checks match accounts to the register.
  */
+
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import type { InventoryRecord, PersonData, PersonRegisterFacts } from '../../integrations/types.js';
-import { applyPush, PEOPLE_SOURCE_KIND, sourceFor } from '../monitoring/push.js';
+import { applyPush, chunks, PEOPLE_SOURCE_KIND, sourceFor } from '../monitoring/push.js';
 import { loadPeopleSettings } from './settings.js';
 
 export const PEOPLE_SOURCE_NAME = 'People register';
 const SCOPE = 'people';
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 const BATCH = 2000;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
-  return out;
-}
 
 /** The onboarding and offboarding facts of these people (by person id). */
 export async function personFacts(tx: Tx, personIds: string[], _now: Date): Promise<Map<string, PersonRegisterFacts>> {
@@ -35,7 +30,7 @@ export async function personFacts(tx: Tx, personIds: string[], _now: Date): Prom
       .execute()
   ).map((m) => m.id);
 
-  for (const ids of chunks(personIds)) {
+  for (const ids of chunks(personIds, BATCH)) {
     const people = await tx
       .selectFrom('people')
       .select(['id', 'email', 'employment_type', 'department', 'title', 'active', 'end_date'])
@@ -159,7 +154,7 @@ export async function refreshPeople(tx: Tx, orgId: string, personIds: string[], 
   const records: InventoryRecord<'person'>[] = [];
   const found = new Set<string>();
   const facts = await personFacts(tx, ids, now);
-  for (const batch of chunks(ids)) {
+  for (const batch of chunks(ids, BATCH)) {
     const people = await tx
       .selectFrom('people')
       .select(['id', 'email', 'name', 'employment_type', 'start_date', 'end_date', 'manager_email'])

@@ -4,7 +4,9 @@
  * policy acceptance and MFA on every account. It is computed for a whole page of the register at
  * once (a handful of queries whatever the number of people), so the list stays fast.
  */
+
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import type { PersonRegisterFacts } from '../../integrations/types.js';
 import { pendingFor } from '../policies/acceptance.js';
 import { ACCEPTORS } from '../policies/access.js';
@@ -324,7 +326,6 @@ export function checklistOf(
 }
 
 const NO_MFA: MfaFacts = { accounts: 0, withMfa: 0, withoutMfa: [], unknown: [], seenAt: null };
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 /**
  * The organisation's users behind these emails (current members, not disabled) and their role.

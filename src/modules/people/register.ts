@@ -3,10 +3,12 @@
  * HRIS imports and by SCIM provisioning; every change is audit-logged and refreshes the
  * person's record in the inventory (src/modules/people/mirror.ts), so checks see it at once.
  */
+
 import { sql } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { AppError, notFound } from '../../errors.js';
 import { type AuditWho, recordAudit } from '../audit/service.js';
 import { refreshPeople } from './mirror.js';
@@ -60,7 +62,6 @@ export interface Person {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const today = (now: Date) => now.toISOString().slice(0, 10);
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 export function statusOf(p: { start_date: string | null; end_date: string | null }, now: Date): PersonStatus {
   const day = today(now);

@@ -2,9 +2,11 @@
  * SCIM Groups: an identity provider's groups and their members (SCIM users, by id), kept in
  * people_groups and people_group_members. Every change is audit-logged here (scim.group_*).
  */
+
 import { sql } from 'kysely';
 import { newId } from '../../crypto/random.js';
 import type { Tx } from '../../db/tenancy.js';
+import { iso } from '../../db/time.js';
 import { recordAudit } from '../audit/service.js';
 import { invalidValue, scimNotFound, uniqueness } from './errors.js';
 import { type Filter, getAttr } from './filter.js';
@@ -41,7 +43,6 @@ interface Member {
 }
 
 const groupColumns = ['id', 'display_name', 'external_id', 'version', 'created_at', 'updated_at'] as const;
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 /** How many member ids an audit row lists; the counts are always there. */
 const AUDIT_IDS = 50;
 
