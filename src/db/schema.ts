@@ -1,8 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AssessmentTables } from './schema/assessments.js';
+import type { BackupTables } from './schema/backups.js';
+import type { IncidentTables } from './schema/incidents.js';
+import type { RiskTables } from './schema/risks.js';
+import type { VendorTables } from './schema/vendors.js';
 
 /** Column types of the tables the migrations create (test/schema.test.ts checks they agree). */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type Role = 'owner' | 'admin' | 'member' | 'reviewer' | 'auditor';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'member', 'reviewer', 'auditor'];
@@ -507,7 +512,7 @@ export interface EvidenceTable {
 }
 
 // People and access (0013_people_access.sql). Calendar days are YYYY-MM-DD strings.
-type Day = string;
+export type Day = string;
 
 export interface PeopleTable {
   id: string;
@@ -657,6 +662,10 @@ export interface SystemsTable {
   archived_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // Recovery objectives (0018_assessments_continuity.sql, edited by src/modules/continuity).
+  rto_hours: number | null;
+  rpo_hours: number | null;
+  recovery_tier: number | null;
 }
 
 export type AccessRequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'revoked';
@@ -725,7 +734,7 @@ export interface AccessReviewSchedulesTable {
   updated_at: Timestamp;
 }
 
-export interface Schema {
+export interface Schema extends VendorTables, RiskTables, IncidentTables, AssessmentTables, BackupTables {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
   organizations: OrganizationsTable;

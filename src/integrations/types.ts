@@ -10,6 +10,26 @@
  * the same state give the same hashes, and only records that differ are re-evaluated.
  */
 
+import type {
+  AssessmentData,
+  BackupData,
+  DrExerciseData,
+  IncidentData,
+  RiskAssessmentData,
+  RiskData,
+  VendorData,
+} from './operations.js';
+
+export type {
+  AssessmentData,
+  BackupData,
+  DrExerciseData,
+  IncidentData,
+  RiskAssessmentData,
+  RiskData,
+  VendorData,
+} from './operations.js';
+
 export type RecordType =
   | 'account'
   | 'person'
@@ -18,7 +38,14 @@ export type RecordType =
   | 'finding'
   | 'endpoint'
   | 'database'
-  | 'system';
+  | 'system'
+  | 'vendor'
+  | 'risk'
+  | 'risk_assessment'
+  | 'incident'
+  | 'assessment'
+  | 'dr_exercise'
+  | 'backup';
 
 export const RECORD_TYPES: readonly RecordType[] = [
   'account',
@@ -29,6 +56,13 @@ export const RECORD_TYPES: readonly RecordType[] = [
   'endpoint',
   'database',
   'system',
+  'vendor',
+  'risk',
+  'risk_assessment',
+  'incident',
+  'assessment',
+  'dr_exercise',
+  'backup',
 ];
 
 /** A sign-in identity in some system (AWS IAM user or root, Google, Okta, GitHub, a CSV). */
@@ -230,6 +264,13 @@ export interface RecordDataOf {
   endpoint: EndpointData;
   database: DatabaseData;
   system: SystemData;
+  vendor: VendorData;
+  risk: RiskData;
+  risk_assessment: RiskAssessmentData;
+  incident: IncidentData;
+  assessment: AssessmentData;
+  dr_exercise: DrExerciseData;
+  backup: BackupData;
 }
 
 /**

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SEVERITIES } from '../../integrations/types.js';
-import type { Check, CheckContext, CheckOutcome, Outcome, StoredRecord } from '../types.js';
+import type { Check, CheckContext, CheckOutcome, StoredRecord } from '../types.js';
+import { ASSESSMENT_CASES } from './cases/assessments.js';
+import { CONTINUITY_CASES } from './cases/continuity.js';
+import { INCIDENT_CASES } from './cases/incidents.js';
+import { RISK_CASES } from './cases/risks.js';
+import { bad, na, ok, org, type Spec } from './cases/spec.js';
+import { VENDOR_CASES } from './cases/vendors.js';
 import { ALL_CHECKS, checkById } from './index.js';
 import {
   account,
@@ -19,24 +25,6 @@ import {
   rootAccount,
   system,
 } from './test-factories.js';
-
-interface Case {
-  /** Record checks: the record judged. Organisation checks: none. */
-  record?: StoredRecord;
-  ctx?: CheckContext;
-  expect: Outcome;
-}
-
-interface Spec {
-  cases: Case[];
-  /** Records of the check's type that it must not judge. */
-  skip?: StoredRecord[];
-}
-
-const ok = (record: StoredRecord, ctx?: CheckContext): Case => ({ record, ctx, expect: 'pass' });
-const bad = (record: StoredRecord, ctx?: CheckContext): Case => ({ record, ctx, expect: 'fail' });
-const na = (record: StoredRecord, ctx?: CheckContext): Case => ({ record, ctx, expect: 'not_applicable' });
-const org = (expect: Outcome, ctx: CheckContext): Case => ({ ctx, expect });
 
 const awsUser = (overrides: Parameters<typeof account>[0] = {}) =>
   account({
@@ -550,6 +538,11 @@ const CASES: Record<string, Spec> = {
       na(personRecord({ endDate: dateDaysAgo(-3) }, { accounts: [offboarded(null)] })),
     ],
   },
+  ...VENDOR_CASES,
+  ...RISK_CASES,
+  ...INCIDENT_CASES,
+  ...ASSESSMENT_CASES,
+  ...CONTINUITY_CASES,
 };
 
 /** An account of a departing person, disabled at `at` (null: still active). */
@@ -578,6 +571,9 @@ function nameOf(record: StoredRecord): string {
       return (record as StoredRecord<'system'>).data.name;
     case 'cloud_resource':
       return record.name;
+    default:
+      // Records Attest writes about its own operations (src/integrations/operations.ts) carry their name.
+      return (record.data as { name: string }).name;
   }
 }
 

@@ -289,3 +289,139 @@ export function system(overrides: Partial<SystemData> = {}): StoredRecord<'syste
   };
   return stored('system', data.name, data, { source: 'systems' });
 }
+
+/** A resolved sev2 incident, escalated in time and reviewed; no breach unless given. */
+export function incident(overrides: Partial<RecordDataOf['incident']> = {}): StoredRecord<'incident'> {
+  const data: RecordDataOf['incident'] = {
+    name: '#7 Leaked API key',
+    number: 7,
+    severity: 'sev2',
+    status: 'resolved',
+    reportedAt: daysAgo(20),
+    resolvedAt: daysAgo(15),
+    closedAt: null,
+    firstEscalation: {
+      severity: 'sev2',
+      triggeredAt: daysAgo(20),
+      targetMinutes: 30,
+      sentAt: new Date(NOW.getTime() - 20 * DAY_MS + 60_000).toISOString(),
+    },
+    reviewCompletedAt: daysAgo(10),
+    breach: null,
+    ...overrides,
+  };
+  return stored('incident', data.name, data, { source: 'incidents', externalId: `incident-${data.number}` });
+}
+
+/** A completed penetration test that ended 60 days before NOW, with nothing open. */
+export function assessmentRecord(overrides: Partial<RecordDataOf['assessment']> = {}): StoredRecord<'assessment'> {
+  const data: RecordDataOf['assessment'] = {
+    name: 'Penetration test 2026',
+    kind: 'pentest',
+    status: 'completed',
+    assessor: 'Harbor Security',
+    startDate: dateDaysAgo(75),
+    endDate: dateDaysAgo(60),
+    reportDate: dateDaysAgo(50),
+    windowStart: null,
+    windowEnd: null,
+    codeAnalysis: false,
+    hasReport: true,
+    findings: { open: 0, fixed: 0, accepted: 0 },
+    openFindings: [],
+    ...overrides,
+  };
+  return stored('assessment', data.name, data, { source: 'assessments' });
+}
+
+/** A tabletop exercise held 120 days before NOW that passed. */
+export function drExerciseRecord(overrides: Partial<RecordDataOf['dr_exercise']> = {}): StoredRecord<'dr_exercise'> {
+  const data: RecordDataOf['dr_exercise'] = {
+    name: 'Tabletop: loss of the primary region',
+    kind: 'tabletop',
+    status: 'completed',
+    exercisedOn: dateDaysAgo(120),
+    outcome: 'passed',
+    systems: [{ name: 'prod-db', rtoHours: 4, rpoHours: 1, recoveryHours: 3, dataLossHours: 0.5 }],
+    openActions: 0,
+    hasReport: true,
+    ...overrides,
+  };
+  return stored('dr_exercise', data.name, data, { source: 'continuity' });
+}
+
+/** An approved high-tier vendor, reviewed 100 days before NOW, with a SOC 2 report ending 60 days before NOW. */
+export function vendorRecord(overrides: Partial<RecordDataOf['vendor']> = {}): StoredRecord<'vendor'> {
+  const data: RecordDataOf['vendor'] = {
+    name: 'Acme Hosting',
+    status: 'approved',
+    ownerEmail: 'owner@northwind.example',
+    purpose: 'Hosts the production databases',
+    dataClassification: 'restricted',
+    regions: ['us-east-1'],
+    subprocessor: true,
+    criticality: 'high',
+    tier: 'high',
+    approvedAt: daysAgo(90),
+    reviews: [{ completedOn: dateDaysAgo(100), outcome: 'approved' }],
+    reviewIntervalDays: 365,
+    socReport: { kind: 'soc2_type2', periodEnd: dateDaysAgo(60) },
+    ...overrides,
+  };
+  return stored('vendor', data.name, data, { source: 'vendors' });
+}
+
+/** An open, mitigated risk of the register (residual medium), next reviewed 30 days after NOW. */
+export function riskRecord(overrides: Partial<RecordDataOf['risk']> = {}): StoredRecord<'risk'> {
+  const data: RecordDataOf['risk'] = {
+    name: 'Ransomware encrypts the production database',
+    category: 'security',
+    status: 'open',
+    ownerEmail: 'owner@northwind.example',
+    inherent: { likelihood: 3, impact: 5, score: 15, level: 'high' },
+    residual: { likelihood: 2, impact: 4, score: 8, level: 'medium' },
+    treatment: 'mitigate',
+    acceptance: null,
+    reviewOn: dateDaysAgo(-30),
+    controls: ['BCP-02'],
+    ...overrides,
+  };
+  return stored('risk', data.name, data, { source: 'risks' });
+}
+
+/** A completed risk assessment (fraud considered), completed 100 days before NOW. */
+export function riskAssessmentRecord(
+  overrides: Partial<RecordDataOf['risk_assessment']> = {},
+): StoredRecord<'risk_assessment'> {
+  const data: RecordDataOf['risk_assessment'] = {
+    name: 'Risk assessment 2025',
+    status: 'completed',
+    startedAt: daysAgo(130),
+    dueOn: dateDaysAgo(100),
+    completedAt: daysAgo(100),
+    items: 8,
+    reviewed: 8,
+    fraudConsidered: true,
+    fraudRisks: 1,
+    ...overrides,
+  };
+  return stored('risk_assessment', data.name, data, { source: 'risks' });
+}
+
+/** Attest's own backup record: backed up 2 hours and restore-verified 30 days before NOW. */
+export function backupRecord(overrides: Partial<RecordDataOf['backup']> = {}): StoredRecord<'backup'> {
+  const data: RecordDataOf['backup'] = {
+    name: "Attest's own data",
+    since: daysAgo(400),
+    lastBackupAt: daysAgo(2 / 24),
+    lastBackupBytes: 12_345_678,
+    lastBackupFile: 'attest-2026-03-15.backup',
+    failedBackupAt: null,
+    failedBackupMessage: null,
+    lastVerifiedAt: daysAgo(30),
+    failedVerifyAt: null,
+    failedVerifyMessage: null,
+    ...overrides,
+  };
+  return stored('backup', data.name, data, { source: 'backups', externalId: 'attest-instance' });
+}

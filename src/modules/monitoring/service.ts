@@ -360,7 +360,7 @@ export async function checkDetail(
 }
 
 /** Sources Attest writes itself from its own registers: their records are in the inventory, but they are not connections. */
-const BUILT_IN_KINDS = ['people', 'systems'];
+const BUILT_IN_KINDS = ['people', 'systems', 'vendors', 'risks', 'incidents', 'assessments', 'continuity', 'backups'];
 
 export async function listSources(tx: Tx) {
   const rows = await tx

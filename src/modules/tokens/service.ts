@@ -18,6 +18,8 @@ export const SCOPES = {
   'monitoring:push': 'Push the state of your systems (attest push, CI) and run probes (owners and admins)',
   'people:read': 'Read the people register, systems, access requests and access reviews',
   'people:write': 'Change people, systems, access requests and reviews (per role)',
+  'risk:read': 'Read vendors, risks, incidents, assessments and business continuity records',
+  'risk:write': 'Change vendors, risks, incidents, assessments and business continuity records (per role)',
   scim: 'Provision people from an identity provider through SCIM 2.0 (owners and admins)',
 } as const;
 

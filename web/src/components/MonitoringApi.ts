@@ -130,7 +130,14 @@ export type RecordType =
   | 'finding'
   | 'endpoint'
   | 'database'
-  | 'system';
+  | 'system'
+  | 'vendor'
+  | 'risk'
+  | 'risk_assessment'
+  | 'incident'
+  | 'assessment'
+  | 'dr_exercise'
+  | 'backup';
 
 export const RECORD_TYPES: readonly { value: RecordType; label: string }[] = [
   { value: 'account', label: 'Accounts' },
@@ -141,6 +148,13 @@ export const RECORD_TYPES: readonly { value: RecordType; label: string }[] = [
   { value: 'endpoint', label: 'Endpoints' },
   { value: 'database', label: 'Databases' },
   { value: 'system', label: 'Systems' },
+  { value: 'vendor', label: 'Vendors' },
+  { value: 'risk', label: 'Risks' },
+  { value: 'risk_assessment', label: 'Risk assessments' },
+  { value: 'incident', label: 'Incidents' },
+  { value: 'assessment', label: 'Assessments' },
+  { value: 'dr_exercise', label: 'DR exercises' },
+  { value: 'backup', label: 'Attest backups' },
 ];
 
 export interface InventoryRecord {
