@@ -24,6 +24,7 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, title: 'Send JSON' },
   weak_password: { status: 422, title: 'Choose a stronger password' },
   import_invalid: { status: 422, title: 'The file could not be imported' },
+  notice_incomplete: { status: 422, title: 'The notice is missing required facts' },
   rate_limited: { status: 429, title: 'Too many attempts' },
   internal: { status: 500, title: 'Something went wrong on our side' },
   unavailable: { status: 503, title: 'Attest is not ready' },
