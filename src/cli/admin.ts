@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { backupCommand, recordVerifyCommand } from '../backup/cli.js';
 import { CLI_META } from '../context.js';
 import { loadMigrations } from '../db/migrate.js';
 import { withScope } from '../db/tenancy.js';
@@ -198,6 +199,16 @@ async function scimToken(rt: Runtime, args: ScimTokenArgs): Promise<AdminOutput>
   return { lines: await scimTokenCommand(rt, await resolveOrg(rt, args.org), args) };
 }
 
+/** `attest backup --out FILE`: the whole instance into one encrypted file (src/backup). */
+async function backup(rt: Runtime, args: { out: string }): Promise<AdminOutput> {
+  return { lines: await backupCommand(rt, args) };
+}
+
+/** The result of `attest restore --verify`, recorded in the instance that made the backup. */
+async function backupRecordVerify(rt: Runtime, args: Record<string, unknown>): Promise<AdminOutput> {
+  return { lines: await recordVerifyCommand(rt, args) };
+}
+
 export const ADMIN_COMMANDS = {
   init,
   demo,
@@ -210,6 +221,8 @@ export const ADMIN_COMMANDS = {
   'keys-rotate': keysRotate,
   'keys-status': keysStatus,
   'scim-token': scimToken,
+  backup,
+  'backup-record-verify': backupRecordVerify,
 } satisfies Record<string, (rt: Runtime, args: never) => Promise<AdminOutput>>;
 
 export type AdminCommandName = keyof typeof ADMIN_COMMANDS;

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { instanceHere, restoreCommand, verifyCommand } from '../backup/cli.js';
 import { type ConfigOverrides, loadConfig } from '../config.js';
 import { addEvidenceRemote, readTrustedKey } from '../modules/evidence/cli.js';
 import { verifyBundle } from '../modules/evidence/verify-bundle.js';
 import { describePush, listChecksText, pushRemote } from '../modules/monitoring/cli.js';
 import { readPassword } from './password.js';
 import { callApi, type RemoteOptions } from './remote.js';
-import { runAdmin } from './run-admin.js';
+import { adminOutput, runAdmin } from './run-admin.js';
 import { serveCommand } from './serve.js';
 
 /**
@@ -163,6 +164,55 @@ keys
   .description('show the key terms and how many data keys each key-encrypting term wraps')
   .action(async () => {
     await runAdmin(loadConfig(overrides()), 'keys-status', {});
+  });
+
+program
+  .command('backup')
+  .description(
+    'write an encrypted backup of the whole instance (database and evidence files) to FILE; the run is recorded',
+  )
+  .requiredOption('--out <file>', 'the backup file to write (mode 0600; written whole or not at all)')
+  .action(async (o: { out: string }) => {
+    await runAdmin(loadConfig(overrides()), 'backup', { out: resolve(o.out) });
+  });
+
+program
+  .command('restore')
+  .description(
+    'restore a backup into an empty data directory (--data DIR) or an empty PostgreSQL database (--database-url URL); with --verify, into a scratch copy that is checked',
+  )
+  .argument('<file>', 'the file written by `attest backup`')
+  .option(
+    '--verify',
+    'restore into a scratch folder, check rows, files, evidence and ledgers, and record the result in the instance here; exits 1 on any failure',
+  )
+  .option(
+    '--key-file <file>',
+    'the master key the backup was made with (default: ATTEST_MASTER_KEY, else master.key in the data directory)',
+  )
+  .action(async (file: string, o: { verify?: boolean; keyFile?: string }) => {
+    const config = loadConfig(overrides());
+    const path = resolve(file);
+    if (!o.verify) {
+      for (const line of await restoreCommand(config, path, { keyFile: o.keyFile })) process.stdout.write(`${line}\n`);
+      return;
+    }
+    const { report, startedAt, finishedAt } = await verifyCommand(config, path, { keyFile: o.keyFile });
+    for (const line of report.lines) process.stdout.write(`${line}\n`);
+    if (!report.ok) process.exitCode = 1;
+    if (!report.backupId || !instanceHere(config)) return;
+    const failures = report.lines.filter((line) => line.startsWith('FAIL')).map((line) => line.slice(6));
+    const recorded = await adminOutput(config, 'backup-record-verify', {
+      backupId: report.backupId,
+      ok: report.ok,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      bytes: report.bytes,
+      file: path,
+      message: (report.ok ? (report.lines.at(-1) ?? '') : failures.join(' ')).slice(0, 2000),
+    });
+    for (const line of recorded.lines) process.stdout.write(`${line}\n`);
+    if (recorded.error) process.stderr.write(`Not recorded: ${recorded.error}\n`);
   });
 
 program

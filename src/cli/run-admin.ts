@@ -15,21 +15,7 @@ export async function runAdmin(
   args: Record<string, unknown>,
   outFile?: string,
 ): Promise<void> {
-  let output: AdminOutput;
-  const lock = config.databaseUrl ? null : readLock(config.dataDir);
-  if (lock?.adminSocket) {
-    output = await callAdminSocket(lock.adminSocket, command, args);
-  } else {
-    const rt = await openRuntime(config, { log: pino({ level: 'warn' }) });
-    try {
-      output = await ADMIN_COMMANDS[command](rt, args as never).catch((error: Error) => ({
-        lines: [],
-        error: error.message,
-      }));
-    } finally {
-      await rt.close();
-    }
-  }
+  const output = await adminOutput(config, command, args);
   if (output.file !== undefined) {
     if (outFile) writeFileSync(outFile, output.file, { mode: 0o600 });
     else process.stdout.write(output.file);
@@ -39,5 +25,24 @@ export async function runAdmin(
   if (output.error) {
     process.stderr.write(`attest ${command}: ${output.error}\n`);
     process.exitCode = 1;
+  }
+}
+
+/** Runs an administrative command where the instance is and answers its output, without printing it. */
+export async function adminOutput(
+  config: Config,
+  command: AdminCommandName,
+  args: Record<string, unknown>,
+): Promise<AdminOutput> {
+  const lock = config.databaseUrl ? null : readLock(config.dataDir);
+  if (lock?.adminSocket) return callAdminSocket(lock.adminSocket, command, args);
+  const rt = await openRuntime(config, { log: pino({ level: 'warn' }) });
+  try {
+    return await ADMIN_COMMANDS[command](rt, args as never).catch((error: Error) => ({
+      lines: [],
+      error: error.message,
+    }));
+  } finally {
+    await rt.close();
   }
 }
