@@ -19,6 +19,7 @@ import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
  * have org_id (and so fall under the checks below) or be added here on purpose.
  */
 const INSTANCE_WIDE = [
+  'backup_runs',
   'instance_settings',
   'keyring_keks',
   'login_throttle',
@@ -321,6 +322,121 @@ for (const engine of ENGINES) {
           `INSERT INTO access_review_schedules (org_id, system_ids, next_start_on, updated_at)
            VALUES ($1, ARRAY[$2::uuid], current_date, now())`,
           [org.id, system],
+        );
+        // Vendors, risks, incidents, assessments and continuity (migrations 0015–0018).
+        const evidenceId = await one(`SELECT id FROM evidence WHERE org_id = $1 LIMIT 1`, [org.id]);
+        const vendor = await one(
+          `INSERT INTO vendors (id, org_id, name, tier, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue vendor', 'low', now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO vendor_settings (org_id, review_days_high, review_days_medium, review_days_low, updated_at)
+           VALUES ($1, 365, 730, 1095, now())`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO vendor_questionnaires (id, org_id, vendor_id, token_hash, questions, created_at, expires_at)
+           VALUES (gen_random_uuid(), $1, $2, gen_random_uuid()::text::bytea, '[]', now(), now() + interval '1 day')`,
+          [org.id, vendor],
+        );
+        await database.query(
+          `INSERT INTO vendor_documents (id, org_id, vendor_id, kind, evidence_id, created_at)
+           VALUES (gen_random_uuid(), $1, $2, 'other', $3, now())`,
+          [org.id, vendor, evidenceId],
+        );
+        await database.query(
+          `INSERT INTO vendor_reviews (id, org_id, vendor_id, reviewer_user_id, examined, outcome, completed_on, created_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'Their security page', 'approved', current_date, now())`,
+          [org.id, vendor, org.users.owner.id],
+        );
+        const risk = await one(
+          `INSERT INTO risks (id, org_id, title, category, inherent_likelihood, inherent_impact, residual_likelihood,
+                              residual_impact, review_on, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue risk', 'fraud', 3, 3, 2, 2, current_date, now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO risk_controls (org_id, risk_id, control_id) SELECT $1, $2, id FROM controls WHERE org_id = $1 LIMIT 1`,
+          [org.id, risk],
+        );
+        const riskAssessment = await one(
+          `INSERT INTO risk_assessments (id, org_id, name, status, due_on, started_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue', 'open', current_date, now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO risk_assessment_items (id, org_id, assessment_id, risk_id, before) VALUES (gen_random_uuid(), $1, $2, $3, '{}')`,
+          [org.id, riskAssessment, risk],
+        );
+        await database.query(`INSERT INTO incident_settings (org_id, updated_at) VALUES ($1, now())`, [org.id]);
+        await database.query(
+          `INSERT INTO incident_escalation_rules (id, org_id, severity, target_minutes, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'sev1', 30, now(), now())`,
+          [org.id],
+        );
+        const incident = await one(
+          `INSERT INTO incidents (id, org_id, number, title, severity, status, detected_at, reported_at, created_at,
+                                  updated_at)
+           VALUES (gen_random_uuid(), $1, 1, 'Catalogue incident', 'sev1', 'reported', now(), now(), now(), now())
+           RETURNING id`,
+          [org.id],
+        );
+        await database.query(`INSERT INTO incident_systems (org_id, incident_id, system_id) VALUES ($1, $2, $3)`, [
+          org.id,
+          incident,
+          system,
+        ]);
+        await database.query(
+          `INSERT INTO incident_events (id, org_id, incident_id, kind, occurred_at, recorded_at)
+           VALUES (gen_random_uuid(), $1, $2, 'note', now(), now())`,
+          [org.id, incident],
+        );
+        await database.query(
+          `INSERT INTO incident_escalations (id, org_id, incident_id, severity, reason, triggered_at, target_minutes,
+                                             webhook_status)
+           VALUES (gen_random_uuid(), $1, $2, 'sev1', 'reported', now(), 30, 'none')`,
+          [org.id, incident],
+        );
+        await database.query(
+          `INSERT INTO incident_breaches (incident_id, org_id, discovered_at, deadline_hours, marked_at, updated_at)
+           VALUES ($2, $1, now(), 72, now(), now())`,
+          [org.id, incident],
+        );
+        await database.query(
+          `INSERT INTO incident_notice_delays (id, org_id, incident_id, basis, reason, requested_by, hours, recorded_at)
+           VALUES (gen_random_uuid(), $1, $2, 'legal', 'Catalogue', 'Counsel', 24, now())`,
+          [org.id, incident],
+        );
+        const customer = await one(
+          `INSERT INTO incident_customers (id, org_id, incident_id, name, contact_email, created_at)
+           VALUES (gen_random_uuid(), $1, $2, 'Customer', 'customer@example.test', now()) RETURNING id`,
+          [org.id, incident],
+        );
+        await database.query(
+          `INSERT INTO incident_notices (id, org_id, incident_id, customer_id, status, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'draft', now(), now())`,
+          [org.id, incident, customer],
+        );
+        await database.query(
+          `INSERT INTO incident_reviews (incident_id, org_id, created_at, updated_at) VALUES ($2, $1, now(), now())`,
+          [org.id, incident],
+        );
+        const assessment = await one(
+          `INSERT INTO assessments (id, org_id, kind, title, status, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'pentest', 'Catalogue', 'planned', now(), now()) RETURNING id`,
+          [org.id],
+        );
+        await database.query(
+          `INSERT INTO assessment_findings (id, org_id, assessment_id, title, severity, due_date, status, created_at,
+                                            updated_at)
+           VALUES (gen_random_uuid(), $1, $2, 'Finding', 'low', current_date, 'open', now(), now())`,
+          [org.id, assessment],
+        );
+        await database.query(
+          `INSERT INTO dr_exercises (id, org_id, title, kind, exercised_on, status, created_at, updated_at)
+           VALUES (gen_random_uuid(), $1, 'Catalogue', 'tabletop', current_date, 'planned', now(), now())`,
+          [org.id],
         );
       }
       tables = await publicTables(database);

@@ -1,17 +1,23 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
+import { registerBackupJobs } from '../backup/jobs.js';
 import type { Config } from '../config.js';
 import { startJobs } from '../jobs/boss.js';
 import { registerLedgerJobs } from '../ledger/jobs.js';
 import { registerAccessJobs } from '../modules/access/jobs.js';
+import { registerAssessmentsJobs } from '../modules/assessments/jobs.js';
+import { registerContinuityJobs } from '../modules/continuity/jobs.js';
 import { registerEvidenceJobs, sweepEvidenceBlobs } from '../modules/evidence/sweep.js';
+import { registerIncidentsJobs } from '../modules/incidents/jobs.js';
 import { registerMonitoringJobs } from '../modules/monitoring/jobs.js';
 import { registerPeopleJobs } from '../modules/people/jobs.js';
 import { registerReadinessJobs } from '../modules/readiness/jobs.js';
 import { registerReviewJobs } from '../modules/reviews/jobs.js';
+import { registerRisksJobs } from '../modules/risks/jobs.js';
 import { registerTaskJobs } from '../modules/tasks/jobs.js';
 import { registerTrainingJobs } from '../modules/training/jobs.js';
+import { registerVendorsJobs } from '../modules/vendors/jobs.js';
 import { openRuntime } from '../runtime.js';
 import { startAdminSocket } from './admin-socket.js';
 import { buildServer } from './app.js';
@@ -46,6 +52,12 @@ export async function serve(config: Config): Promise<Serving> {
       await registerTrainingJobs(boss, rt);
       await registerAccessJobs(boss, rt);
       await registerReviewJobs(boss, rt);
+      await registerVendorsJobs(boss, rt);
+      await registerRisksJobs(boss, rt);
+      await registerIncidentsJobs(boss, rt);
+      await registerAssessmentsJobs(boss, rt);
+      await registerContinuityJobs(boss, rt);
+      await registerBackupJobs(boss, rt);
     }
     await app.listen({ host: config.host, port: config.port });
     // What a crash left in the blob store goes now, not at the first hourly sweep.

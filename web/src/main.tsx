@@ -11,13 +11,18 @@ import { AccessRequestsPage } from './pages/AccessRequests';
 import { AccessReviewPage } from './pages/AccessReview';
 import { AccessReviewsPage } from './pages/AccessReviews';
 import { AgreementPage } from './pages/Agreement';
+import { AssessmentPage } from './pages/Assessment';
+import { AssessmentsPage } from './pages/Assessments';
 import { AuditPage } from './pages/Audit';
+import { ContinuityPage } from './pages/Continuity';
 import { ControlsPage } from './pages/Controls';
 import { CoveragePage } from './pages/Coverage';
 import { DashboardPage } from './pages/Dashboard';
 import { EnrolPage } from './pages/Enrol';
 import { EvidencePage } from './pages/Evidence';
 import { FrameworksPage } from './pages/Frameworks';
+import { IncidentPage } from './pages/Incident';
+import { IncidentsPage } from './pages/Incidents';
 import { InvitePage } from './pages/Invite';
 import { LoginPage } from './pages/Login';
 import { LoginMfaPage } from './pages/LoginMfa';
@@ -33,12 +38,17 @@ import { PersonPage } from './pages/Person';
 import { PoliciesPage } from './pages/Policies';
 import { PolicyPage } from './pages/Policy';
 import { ReadinessPage } from './pages/Readiness';
+import { RiskAssessmentPage } from './pages/RiskAssessment';
+import { RisksPage } from './pages/Risks';
 import { SecuritySettingsPage } from './pages/SecuritySettings';
 import { SystemsPage } from './pages/Systems';
 import { TasksPage } from './pages/Tasks';
 import { TokensPage } from './pages/Tokens';
 import { TrainingPage } from './pages/Training';
 import { TrainingModulePage } from './pages/TrainingModule';
+import { VendorPage } from './pages/Vendor';
+import { VendorQuestionnairePage } from './pages/VendorQuestionnaire';
+import { VendorsPage } from './pages/Vendors';
 import { RequireSession } from './session';
 
 const theme = createTheme({
@@ -59,6 +69,7 @@ function App() {
       <Route path="/login/mfa" element={<LoginMfaPage />} />
       <Route path="/enrol" element={<EnrolPage />} />
       <Route path="/invite" element={<InvitePage />} />
+      <Route path="/vendor-questionnaire/:token" element={<VendorQuestionnairePage />} />
       <Route
         element={
           <RequireSession>
@@ -88,6 +99,15 @@ function App() {
         <Route path="access-requests" element={<AccessRequestsPage />} />
         <Route path="access-reviews" element={<AccessReviewsPage />} />
         <Route path="access-reviews/:campaignId" element={<AccessReviewPage />} />
+        <Route path="vendors" element={<VendorsPage />} />
+        <Route path="vendors/:vendorId" element={<VendorPage />} />
+        <Route path="risks" element={<RisksPage />} />
+        <Route path="risks/assessments/:assessmentId" element={<RiskAssessmentPage />} />
+        <Route path="incidents" element={<IncidentsPage />} />
+        <Route path="incidents/:incidentId" element={<IncidentPage />} />
+        <Route path="assessments" element={<AssessmentsPage />} />
+        <Route path="assessments/:assessmentId" element={<AssessmentPage />} />
+        <Route path="continuity" element={<ContinuityPage />} />
         <Route path="readiness" element={<ReadinessPage />} />
         <Route path="readiness/:frameworkId" element={<ReadinessPage />} />
         <Route path="members" element={<MembersPage />} />

@@ -2,15 +2,20 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { hashSecret, newId, newSecret } from '../../crypto/random.js';
 import type { Role } from '../../db/schema.js';
 import { setScope, withScope } from '../../db/tenancy.js';
+import { seedDemoAssessments } from '../assessments/demo.js';
 import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
+import { seedDemoContinuity } from '../continuity/demo.js';
 import { seedDemoEvidence } from '../evidence/demo.js';
+import { seedDemoIncidents } from '../incidents/demo.js';
 import { seedDemoMonitoring } from '../monitoring/demo.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
 import { seedDemoPeople } from '../people/demo.js';
 import { seedDemoPolicies } from '../policies/demo.js';
+import { seedDemoRisks } from '../risks/demo.js';
 import { seedDemoTasks } from '../tasks/demo.js';
+import { seedDemoVendors } from '../vendors/demo.js';
 import { seedDemoProgram } from './program.js';
 
 export const DEMO_SLUG = 'demo';
@@ -280,6 +285,12 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
   // --- end of monitoring ---
   // --- People and access (src/modules/people/demo.ts): the team, agreement, training, systems, reviews ---
   await seedDemoPeople(ctx, organisation.id, DEMO_META);
+  // --- Vendors, risks, incidents, assessments, continuity (each module's demo.ts) ---
+  await seedDemoVendors(ctx, organisation.id, DEMO_META);
+  await seedDemoRisks(ctx, organisation.id, DEMO_META);
+  await seedDemoIncidents(ctx, organisation.id, DEMO_META);
+  await seedDemoAssessments(ctx, organisation.id, DEMO_META);
+  await seedDemoContinuity(ctx, organisation.id, DEMO_META);
   await ctx.database.query(
     `INSERT INTO instance_settings (key, value) VALUES ('default_org', $1::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,

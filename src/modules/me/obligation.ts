@@ -5,7 +5,15 @@
  * gathers them for the member's "My work" page.
  */
 export interface Obligation {
-  kind: 'policy' | 'training' | 'agreement' | 'access_review' | 'access_request' | 'task';
+  kind:
+    | 'policy'
+    | 'training'
+    | 'agreement'
+    | 'access_review'
+    | 'access_request'
+    | 'task'
+    | 'risk_assessment'
+    | 'assessment_finding';
   /** The thing owed (policy id, module id, campaign id, …); unique within its kind. */
   id: string;
   title: string;

@@ -1,8 +1,10 @@
 import type { Tx } from '../../db/tenancy.js';
 import { accessObligations } from '../access/facts.js';
 import { agreementObligations } from '../agreements/obligations.js';
+import { findingObligations } from '../assessments/obligations.js';
 import { pendingFor } from '../policies/acceptance.js';
 import { reviewObligations } from '../reviews/obligations.js';
+import { riskObligations } from '../risks/obligations.js';
 import { trainingObligations } from '../training/service.js';
 import type { Obligation, ObligationUser } from './obligation.js';
 
@@ -51,6 +53,8 @@ const SOURCES: Source[] = [
   reviewObligations,
   accessObligations,
   taskObligations,
+  riskObligations,
+  findingObligations,
 ];
 
 /**

@@ -3,7 +3,9 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
   IconActivityHeartbeat,
+  IconAlertTriangle,
   IconBuilding,
+  IconBuildingStore,
   IconCertificate,
   IconChartBar,
   IconChecklist,
@@ -17,14 +19,17 @@ import {
   IconIdBadge,
   IconInbox,
   IconKey,
+  IconLifebuoy,
   IconListCheck,
   IconListDetails,
   IconLockAccess,
   IconLogout,
+  IconReportSearch,
   IconSchool,
   IconServer,
   IconShieldLock,
   IconSignature,
+  IconUrgent,
   IconUserCheck,
   IconUsers,
 } from '@tabler/icons-react';
@@ -44,91 +49,72 @@ interface NavItem {
   show: (me: Me) => boolean;
 }
 
+interface NavGroup {
+  /** A heading above the group; null for the first, personal one. */
+  label: string | null;
+  items: NavItem[];
+}
+
 const always = () => true;
-const NAV: NavItem[] = [
-  { to: '/', label: 'Dashboard', icon: <IconGauge size={18} />, show: (me) => me.organisation !== null },
+const inOrg = (me: Me) => me.organisation !== null;
+const doer = (me: Me) => me.organisation !== null && me.role !== 'auditor';
+const managerOrAuditor = (me: Me) => isManager(me) || me.role === 'auditor';
+
+/** The navigation in groups, so a long list still reads at a glance; a group without a visible entry is hidden. */
+const NAV: NavGroup[] = [
   {
-    to: '/frameworks',
-    label: 'Frameworks',
-    icon: <IconCertificate size={18} />,
-    show: (me) => me.organisation !== null,
+    label: null,
+    items: [
+      { to: '/', label: 'Dashboard', icon: <IconGauge size={18} />, show: inOrg },
+      { to: '/my-work', label: 'My work', icon: <IconInbox size={18} />, show: doer },
+      { to: '/my-tasks', label: 'My tasks', icon: <IconClipboardCheck size={18} />, show: doer },
+      { to: '/my-policies', label: 'My policies', icon: <IconFileCheck size={18} />, show: doer },
+    ],
   },
   {
-    to: '/readiness',
-    label: 'Readiness',
-    icon: <IconChartBar size={18} />,
-    show: (me) => me.organisation !== null,
-  },
-  { to: '/controls', label: 'Controls', icon: <IconChecklist size={18} />, show: (me) => me.organisation !== null },
-  {
-    to: '/monitoring',
-    label: 'Monitoring',
-    icon: <IconActivityHeartbeat size={18} />,
-    show: (me) => me.organisation !== null,
-  },
-  {
-    to: '/coverage',
-    label: 'Seed coverage',
-    icon: <IconListCheck size={18} />,
-    show: (me) => me.organisation !== null,
+    label: 'Program',
+    items: [
+      { to: '/frameworks', label: 'Frameworks', icon: <IconCertificate size={18} />, show: inOrg },
+      { to: '/readiness', label: 'Readiness', icon: <IconChartBar size={18} />, show: inOrg },
+      { to: '/controls', label: 'Controls', icon: <IconChecklist size={18} />, show: inOrg },
+      { to: '/monitoring', label: 'Monitoring', icon: <IconActivityHeartbeat size={18} />, show: inOrg },
+      { to: '/coverage', label: 'Seed coverage', icon: <IconListCheck size={18} />, show: inOrg },
+      { to: '/policies', label: 'Policies', icon: <IconFileText size={18} />, show: inOrg },
+      { to: '/evidence', label: 'Evidence', icon: <IconFileCertificate size={18} />, show: inOrg },
+      { to: '/tasks', label: 'Evidence tasks', icon: <IconClipboardList size={18} />, show: managerOrAuditor },
+    ],
   },
   {
-    to: '/tasks',
-    label: 'Evidence tasks',
-    icon: <IconClipboardList size={18} />,
-    show: (me) => isManager(me) || me.role === 'auditor',
+    label: 'People and access',
+    items: [
+      { to: '/people', label: 'People', icon: <IconIdBadge size={18} />, show: managerOrAuditor },
+      { to: '/training', label: 'Training', icon: <IconSchool size={18} />, show: inOrg },
+      { to: '/agreement', label: 'Agreement', icon: <IconSignature size={18} />, show: inOrg },
+      { to: '/systems', label: 'Systems', icon: <IconServer size={18} />, show: inOrg },
+      { to: '/access-requests', label: 'Access requests', icon: <IconLockAccess size={18} />, show: inOrg },
+      { to: '/access-reviews', label: 'Access reviews', icon: <IconUserCheck size={18} />, show: inOrg },
+    ],
   },
   {
-    to: '/my-tasks',
-    label: 'My tasks',
-    icon: <IconClipboardCheck size={18} />,
-    show: (me) => me.organisation !== null && me.role !== 'auditor',
+    label: 'Risk and operations',
+    items: [
+      { to: '/vendors', label: 'Vendors', icon: <IconBuildingStore size={18} />, show: inOrg },
+      { to: '/risks', label: 'Risks', icon: <IconAlertTriangle size={18} />, show: inOrg },
+      { to: '/incidents', label: 'Incidents', icon: <IconUrgent size={18} />, show: inOrg },
+      { to: '/assessments', label: 'Assessments', icon: <IconReportSearch size={18} />, show: inOrg },
+      { to: '/continuity', label: 'Continuity', icon: <IconLifebuoy size={18} />, show: inOrg },
+    ],
   },
   {
-    to: '/evidence',
-    label: 'Evidence',
-    icon: <IconFileCertificate size={18} />,
-    show: (me) => me.organisation !== null,
+    label: 'Administration',
+    items: [
+      { to: '/members', label: 'Members', icon: <IconUsers size={18} />, show: isManager },
+      { to: '/audit', label: 'Audit log', icon: <IconListDetails size={18} />, show: isManager },
+      { to: '/tokens', label: 'API tokens', icon: <IconKey size={18} />, show: inOrg },
+      { to: '/settings/security', label: 'Security settings', icon: <IconShieldLock size={18} />, show: always },
+      { to: '/settings/organisation', label: 'Organisation', icon: <IconBuilding size={18} />, show: always },
+    ],
   },
-  { to: '/policies', label: 'Policies', icon: <IconFileText size={18} />, show: (me) => me.organisation !== null },
-  {
-    to: '/my-policies',
-    label: 'My policies',
-    icon: <IconFileCheck size={18} />,
-    show: (me) => me.organisation !== null && me.role !== 'auditor',
-  },
-  {
-    to: '/my-work',
-    label: 'My work',
-    icon: <IconInbox size={18} />,
-    show: (me) => me.organisation !== null && me.role !== 'auditor',
-  },
-  {
-    to: '/people',
-    label: 'People',
-    icon: <IconIdBadge size={18} />,
-    show: (me) => isManager(me) || me.role === 'auditor',
-  },
-  { to: '/training', label: 'Training', icon: <IconSchool size={18} />, show: (me) => me.organisation !== null },
-  { to: '/agreement', label: 'Agreement', icon: <IconSignature size={18} />, show: (me) => me.organisation !== null },
-  { to: '/systems', label: 'Systems', icon: <IconServer size={18} />, show: (me) => me.organisation !== null },
-  {
-    to: '/access-requests',
-    label: 'Access requests',
-    icon: <IconLockAccess size={18} />,
-    show: (me) => me.organisation !== null,
-  },
-  {
-    to: '/access-reviews',
-    label: 'Access reviews',
-    icon: <IconUserCheck size={18} />,
-    show: (me) => me.organisation !== null,
-  },
-  { to: '/members', label: 'Members', icon: <IconUsers size={18} />, show: isManager },
-  { to: '/audit', label: 'Audit log', icon: <IconListDetails size={18} />, show: isManager },
-  { to: '/tokens', label: 'API tokens', icon: <IconKey size={18} />, show: (me) => me.organisation !== null },
-  { to: '/settings/security', label: 'Security settings', icon: <IconShieldLock size={18} />, show: always },
-  { to: '/settings/organisation', label: 'Organisation', icon: <IconBuilding size={18} />, show: always },
 ];
 
 export function AppLayout() {
@@ -158,17 +144,30 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {NAV.filter((item) => item.show(me)).map((item) => (
-            <NavLink
-              key={item.to}
-              component={Link}
-              to={item.to}
-              label={item.label}
-              leftSection={item.icon}
-              active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
-              onClick={nav.close}
-            />
-          ))}
+          {NAV.map((group) => {
+            const items = group.items.filter((item) => item.show(me));
+            if (items.length === 0) return null;
+            return (
+              <div key={group.label ?? 'me'}>
+                {group.label && (
+                  <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                    {group.label}
+                  </Text>
+                )}
+                {items.map((item) => (
+                  <NavLink
+                    key={item.to}
+                    component={Link}
+                    to={item.to}
+                    label={item.label}
+                    leftSection={item.icon}
+                    active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
+                    onClick={nav.close}
+                  />
+                ))}
+              </div>
+            );
+          })}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -7,7 +7,15 @@ import { formatDate } from '../format';
 import { useApi } from '../useApi';
 
 interface Obligation {
-  kind: 'policy' | 'training' | 'agreement' | 'access_review' | 'access_request' | 'task';
+  kind:
+    | 'policy'
+    | 'training'
+    | 'agreement'
+    | 'access_review'
+    | 'access_request'
+    | 'task'
+    | 'risk_assessment'
+    | 'assessment_finding';
   id: string;
   title: string;
   detail: string;
@@ -22,6 +30,8 @@ const KIND_LABEL: Record<Obligation['kind'], string> = {
   agreement: 'Agreement',
   access_review: 'Access review',
   access_request: 'Access request',
+  risk_assessment: 'Risk assessment',
+  assessment_finding: 'Assessment finding',
   task: 'Evidence task',
 };
 
