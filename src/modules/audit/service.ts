@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RequestMeta } from '../../context.js';
+import { csvText } from '../../csv.js';
 import { containsPattern } from '../../db/like.js';
 import type { Tx } from '../../db/tenancy.js';
 
@@ -172,12 +173,8 @@ const CSV_COLUMNS = [
   'details',
 ] as const;
 
-function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const csvCell = (value: unknown): string =>
+  csvText(value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
 const auditCsvHeader = () => `${CSV_COLUMNS.join(',')}\r\n`;
 

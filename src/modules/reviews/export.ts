@@ -2,7 +2,9 @@
  * What a campaign's exports show: one row per account with its decision. The CSV is written
  * here; the PDF report (pdf.ts) draws the same rows.
  */
+
 import { sql } from 'kysely';
+import { csvText } from '../../csv.js';
 import type { Tx } from '../../db/tenancy.js';
 import { notFound } from '../../errors.js';
 import { snapshotOf } from './items.js';
@@ -125,12 +127,8 @@ const COLUMNS = [
   'resolved at',
 ] as const;
 
-function cell(value: string | boolean | null): string {
-  let s = value === null ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value;
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const cell = (value: string | boolean | null): string =>
+  csvText(value === null ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value);
 
 /** The rows as CSV (RFC 4180, CRLF), with a header line. */
 export function reviewCsv(rows: ReportRow[]): string {

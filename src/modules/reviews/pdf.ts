@@ -3,95 +3,13 @@
  * their comments, then every account with its decision. pdfkit loads on first use (it is large,
  * and most processes never draw a report).
  */
+import { reportHeading as heading, openReport, REPORT_FONT, reportTable as table } from '../evidence/report-pdf.js';
 import type { ReportData, ReportRow } from './export.js';
 
-const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
-const MARGIN = 40;
-const SIZE = 7.5;
-const ROW = 11;
-
-interface Column<T> {
-  title: string;
-  width: number;
-  value: (r: T) => string;
-  /** Wrap onto up to this many lines instead of cutting the text (default 1). */
-  lines?: number;
-}
+const FONT = REPORT_FONT;
 
 const day = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().slice(0, 10) : '—');
 const yesNo = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
-
-/** The text cut with an ellipsis to fit `width` at the current font. */
-function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
-  if (doc.widthOfString(text) <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (doc.widthOfString(`${text.slice(0, mid)}…`) <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, lo)}…`;
-}
-
-/** A table with a bold header repeated on each page; rows never split across pages. */
-function table<T>(doc: PDFKit.PDFDocument, columns: Column<T>[], rows: T[]): void {
-  const left = MARGIN;
-  const bottom = () => doc.page.height - MARGIN - 14;
-  const header = () => {
-    doc.font(FONT.bold).fontSize(SIZE).fillColor('#111');
-    let x = left;
-    const y = doc.y;
-    for (const c of columns) {
-      doc.text(c.title, x, y, { width: c.width - 4, lineBreak: false });
-      x += c.width;
-    }
-    const width = columns.reduce((w, c) => w + c.width, 0);
-    doc
-      .moveTo(left, y + ROW - 2)
-      .lineTo(left + width, y + ROW - 2)
-      .lineWidth(0.5)
-      .strokeColor('#999')
-      .stroke();
-    doc.x = left;
-    doc.y = y + ROW + 1;
-    doc.font(FONT.regular).fillColor('#222');
-  };
-  header();
-  for (const r of rows) {
-    const cells = columns.map((c) => {
-      const text = c.value(r).replace(/\s+/g, ' ').trim();
-      if ((c.lines ?? 1) === 1) return { text: fit(doc, text, c.width - 4), lines: 1 };
-      const height = doc.heightOfString(text, { width: c.width - 4 });
-      const lines = Math.min(c.lines ?? 1, Math.max(1, Math.ceil(height / (SIZE * 1.2))));
-      return { text, lines };
-    });
-    const height = Math.max(...cells.map((c) => c.lines)) * ROW;
-    if (doc.y + height > bottom()) {
-      doc.addPage();
-      header();
-    }
-    const y = doc.y;
-    let x = left;
-    cells.forEach((cell, i) => {
-      const width = (columns[i]?.width ?? 0) - 4;
-      // A single line is already cut to fit: no line wrapping to compute (most of the cost).
-      if (cell.lines === 1) doc.text(cell.text, x, y, { lineBreak: false });
-      else doc.text(cell.text, x, y, { width, height: cell.lines * ROW, ellipsis: true });
-      x += columns[i]?.width ?? 0;
-    });
-    doc.x = left;
-    doc.y = y + height;
-  }
-  doc.moveDown(1);
-}
-
-function heading(doc: PDFKit.PDFDocument, text: string): void {
-  if (doc.y > doc.page.height - MARGIN - 60) doc.addPage();
-  doc.x = MARGIN;
-  doc.font(FONT.bold).fontSize(12).fillColor('#111').text(text);
-  doc.moveDown(0.4);
-}
 
 interface SystemCounts {
   system: string;
@@ -114,27 +32,13 @@ function perSystem(rows: ReportRow[]): SystemCounts[] {
 
 /** The report as PDF bytes. */
 export async function reviewPdf(data: ReportData): Promise<Buffer> {
-  const { default: PDFDocument } = await import('pdfkit');
+  const { doc, finish } = await openReport({
+    title: `Access review: ${data.campaign.name}`,
+    author: data.organisation,
+    subject: `Access review ${data.campaign.id}`,
+    created: data.campaign.completedAt ?? data.campaign.startedAt,
+  });
   const { campaign, rows } = data;
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: MARGIN,
-    bufferPages: true,
-    info: {
-      Title: `Access review: ${campaign.name}`,
-      Author: data.organisation,
-      Subject: `Access review ${campaign.id}`,
-      Creator: 'Attest',
-      CreationDate: campaign.completedAt ?? campaign.startedAt,
-    },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
 
   const count = (d: string) => rows.filter((r) => r.decision === d).length;
   const pending = (d: string) => rows.filter((r) => r.decision === d && !r.resolvedAt).length;
@@ -217,21 +121,5 @@ export async function reviewPdf(data: ReportData): Promise<Buffer> {
     rows,
   );
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Text below the bottom margin would start a new page: the footer lifts it for itself.
-    doc.page.margins.bottom = 0;
-    doc
-      .font(FONT.regular)
-      .fontSize(7)
-      .fillColor('#777')
-      .text(`${campaign.name} · page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - MARGIN + 10, {
-        width: doc.page.width - 2 * MARGIN,
-        align: 'right',
-        lineBreak: false,
-      });
-  }
-  doc.end();
-  return done;
+  return finish(campaign.name);
 }

@@ -3,7 +3,9 @@
  * campaign (when it was not raised in it) and the rating, treatment and comment of its review.
  * The CSV is written here; the PDF (pdf.ts) draws the same rows and the heat maps.
  */
+
 import { sql } from 'kysely';
+import { csvText } from '../../csv.js';
 import type { RiskSnapshot } from '../../db/schema/risks.js';
 import type { Tx } from '../../db/tenancy.js';
 import { notFound } from '../../errors.js';
@@ -163,12 +165,8 @@ const COLUMNS = [
   'reviewed at',
 ] as const;
 
-function cell(value: string | number | boolean | null): string {
-  let s = value === null ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
-  // A spreadsheet would run a cell starting with = + - @ as a formula: make it text.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const cell = (value: string | number | boolean | null): string =>
+  csvText(value === null ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
 
 /** The rows as CSV (RFC 4180, CRLF) with a header line. */
 export function assessmentCsv(rows: ReportRow[]): string {

@@ -3,13 +3,16 @@
  * residual heat maps as 5×5 tables (likelihood down, impact across, each cell the number of
  * risks, shaded by level), then every risk with its review. pdfkit loads on first use.
  */
+import { openReport, REPORT_FONT, REPORT_MARGIN, reportHeading, reportTable as table } from '../evidence/report-pdf.js';
 import type { AssessmentReport, ReportRow } from './export.js';
+
+const heading = (doc: PDFKit.PDFDocument, text: string) => reportHeading(doc, text, 80);
+
 import { LEVELS, type RiskLevel, scoreOf } from './scoring.js';
 
-const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
-const MARGIN = 40;
+const FONT = REPORT_FONT;
+const MARGIN = REPORT_MARGIN;
 const SIZE = 7.5;
-const ROW = 11;
 
 /** Light shades, so black figures stay readable in print. */
 const SHADE: Record<RiskLevel, string> = {
@@ -20,80 +23,6 @@ const SHADE: Record<RiskLevel, string> = {
 };
 
 const day = (d: string | Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '—');
-
-interface Column {
-  title: string;
-  width: number;
-  value: (r: ReportRow) => string;
-  lines?: number;
-}
-
-function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
-  if (doc.widthOfString(text) <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (doc.widthOfString(`${text.slice(0, mid)}…`) <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, lo)}…`;
-}
-
-function heading(doc: PDFKit.PDFDocument, text: string): void {
-  if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
-  doc.x = MARGIN;
-  doc.font(FONT.bold).fontSize(12).fillColor('#111').text(text);
-  doc.moveDown(0.4);
-}
-
-/** Rows never split across pages; the header repeats on each page. */
-function table(doc: PDFKit.PDFDocument, columns: Column[], rows: ReportRow[]): void {
-  const bottom = () => doc.page.height - MARGIN - 14;
-  const header = () => {
-    doc.font(FONT.bold).fontSize(SIZE).fillColor('#111');
-    let x = MARGIN;
-    const y = doc.y;
-    for (const c of columns) {
-      doc.text(c.title, x, y, { width: c.width - 4, lineBreak: false });
-      x += c.width;
-    }
-    const width = columns.reduce((w, c) => w + c.width, 0);
-    doc
-      .moveTo(MARGIN, y + ROW - 2)
-      .lineTo(MARGIN + width, y + ROW - 2)
-      .lineWidth(0.5)
-      .strokeColor('#999')
-      .stroke();
-    doc.y = y + ROW + 1;
-    doc.font(FONT.regular).fillColor('#222');
-  };
-  header();
-  for (const r of rows) {
-    const cells = columns.map((c) => {
-      const text = c.value(r).replace(/\s+/g, ' ').trim();
-      if ((c.lines ?? 1) === 1) return { text: fit(doc, text, c.width - 4), lines: 1 };
-      const height = doc.heightOfString(text, { width: c.width - 4 });
-      return { text, lines: Math.min(c.lines ?? 1, Math.max(1, Math.ceil(height / (SIZE * 1.2)))) };
-    });
-    const height = Math.max(...cells.map((c) => c.lines)) * ROW;
-    if (doc.y + height > bottom()) {
-      doc.addPage();
-      header();
-    }
-    const y = doc.y;
-    let x = MARGIN;
-    cells.forEach((cell, i) => {
-      const width = (columns[i]?.width ?? 0) - 4;
-      if (cell.lines === 1) doc.text(cell.text, x, y, { lineBreak: false });
-      else doc.text(cell.text, x, y, { width, height: cell.lines * ROW, ellipsis: true });
-      x += columns[i]?.width ?? 0;
-    });
-    doc.x = MARGIN;
-    doc.y = y + height;
-  }
-  doc.moveDown(1);
-}
 
 /** Counts per cell of the reviewed ratings: [likelihood - 1][impact - 1]. */
 export function heatCounts(rows: ReportRow[], kind: 'inherent' | 'residual'): number[][] {
@@ -163,27 +92,13 @@ function heatTable(doc: PDFKit.PDFDocument, title: string, counts: number[][], x
 
 /** The report as PDF bytes. */
 export async function assessmentPdf(data: AssessmentReport): Promise<Buffer> {
-  const { default: PDFDocument } = await import('pdfkit');
+  const { doc, finish } = await openReport({
+    title: `Risk assessment: ${data.assessment.name}`,
+    author: data.organisation,
+    subject: `Risk assessment ${data.assessment.id}`,
+    created: data.assessment.completedAt ?? data.assessment.startedAt,
+  });
   const { assessment, rows } = data;
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: MARGIN,
-    bufferPages: true,
-    info: {
-      Title: `Risk assessment: ${assessment.name}`,
-      Author: data.organisation,
-      Subject: `Risk assessment ${assessment.id}`,
-      Creator: 'Attest',
-      CreationDate: assessment.completedAt ?? assessment.startedAt,
-    },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
 
   doc.font(FONT.regular).fontSize(10).fillColor('#555').text(data.organisation);
   doc.font(FONT.bold).fontSize(20).fillColor('#111').text(`Risk assessment: ${assessment.name}`);
@@ -248,20 +163,5 @@ export async function assessmentPdf(data: AssessmentReport): Promise<Buffer> {
     rows,
   );
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    doc.page.margins.bottom = 0;
-    doc
-      .font(FONT.regular)
-      .fontSize(7)
-      .fillColor('#777')
-      .text(`${assessment.name} · page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - MARGIN + 10, {
-        width: doc.page.width - 2 * MARGIN,
-        align: 'right',
-        lineBreak: false,
-      });
-  }
-  doc.end();
-  return done;
+  return finish(assessment.name);
 }

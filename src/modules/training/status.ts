@@ -1,3 +1,4 @@
+import { csvText } from '../../csv.js';
 import type { Role } from '../../db/schema.js';
 import type { Tx } from '../../db/tenancy.js';
 import { type PersonStatus, statusOf } from '../people/register.js';
@@ -239,12 +240,7 @@ export async function trainingReport(
   };
 }
 
-function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : String(value);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const csvCell = (value: unknown): string => csvText(value === null || value === undefined ? '' : String(value));
 
 const CSV_HEADER = [
   'email',

@@ -2,8 +2,10 @@
  * What leaves the register: the list of approved subprocessors (which the trust center
  * publishes), as JSON or CSV, and the whole register as CSV, stored as evidence of VEN-01.
  */
+
 import { sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import { csvText } from '../../csv.js';
 import { type Tx, withScope } from '../../db/tenancy.js';
 import { addGeneratedEvidence } from '../evidence/generated.js';
 import type { VendorActor } from './access.js';
@@ -35,12 +37,7 @@ export async function listSubprocessors(tx: Tx): Promise<Subprocessor[]> {
   }));
 }
 
-function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : String(value);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const csvCell = (value: unknown): string => csvText(value === null || value === undefined ? '' : String(value));
 
 export function toCsv(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
