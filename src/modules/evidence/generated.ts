@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AppContext, RequestMeta } from '../../context.js';
+import { type Tx, withScope } from '../../db/tenancy.js';
 import type { EvidenceItem } from './service.js';
 import { addEvidence } from './upload.js';
 
@@ -42,4 +43,31 @@ export async function addGeneratedEvidence(
     { name: file.name, contentType: file.contentType, stream: Readable.from([file.bytes]) },
     meta,
   );
+}
+
+/** One of a finished campaign's exports (its CSV, its PDF). */
+export interface GeneratedExport {
+  /** An earlier attempt already stored it: nothing to do. */
+  done: boolean;
+  file: () => Promise<GeneratedFile>;
+  /** Records the stored evidence id on the campaign (only where none is recorded yet). */
+  keep: (tx: Tx, evidenceId: string) => Promise<unknown>;
+}
+
+/**
+ * Stores each export a finished campaign still lacks, and records its id at once in its own
+ * transaction, so a retry after a crash stores only what is missing.
+ */
+export async function addGeneratedExports(
+  ctx: AppContext,
+  orgId: string,
+  by: { userId: string; email: string },
+  exports: GeneratedExport[],
+  meta: RequestMeta,
+): Promise<void> {
+  for (const item of exports) {
+    if (item.done) continue;
+    const evidence = await addGeneratedEvidence(ctx, orgId, by, await item.file(), meta);
+    await withScope(ctx.database, { orgId, userId: by.userId }, (tx) => item.keep(tx, evidence.id));
+  }
 }

@@ -7,7 +7,7 @@ import { withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { refreshSystems } from '../access/inventory.js';
 import { recordAudit } from '../audit/service.js';
-import { addGeneratedEvidence } from '../evidence/generated.js';
+import { addGeneratedExports } from '../evidence/generated.js';
 import { auditWho } from '../tokens/service.js';
 import { exportName, type ReportData, reportData, reviewCsv } from './export.js';
 import { type CampaignDetail, getCampaign, REVIEW_CONTROL, type ReviewActor } from './service.js';
@@ -89,54 +89,52 @@ export async function completeCampaign(
   const by = { userId: actor.userId, email: actor.email };
   const period = { effectiveFrom: row.started_at, effectiveTo: completedAt };
   const note = noteOf(data);
-  if (!row.csv_evidence_id) {
-    const csv = await addGeneratedEvidence(
-      ctx,
-      actor.orgId,
-      by,
+  await addGeneratedExports(
+    ctx,
+    actor.orgId,
+    by,
+    [
       {
-        name: exportName(data.campaign.name, completedAt, 'csv'),
-        contentType: 'text/csv',
-        bytes: Buffer.from(reviewCsv(data.rows), 'utf8'),
-        controlKey: REVIEW_CONTROL,
-        note,
-        ...period,
+        done: row.csv_evidence_id !== null,
+        file: async () => ({
+          name: exportName(data.campaign.name, completedAt, 'csv'),
+          contentType: 'text/csv',
+          bytes: Buffer.from(reviewCsv(data.rows), 'utf8'),
+          controlKey: REVIEW_CONTROL,
+          note,
+          ...period,
+        }),
+        keep: (tx, id) =>
+          tx
+            .updateTable('access_review_campaigns')
+            .set({ csv_evidence_id: id })
+            .where('id', '=', campaignId)
+            .where('csv_evidence_id', 'is', null)
+            .execute(),
       },
-      meta,
-    );
-    await withScope(ctx.database, scope, (tx) =>
-      tx
-        .updateTable('access_review_campaigns')
-        .set({ csv_evidence_id: csv.id })
-        .where('id', '=', campaignId)
-        .where('csv_evidence_id', 'is', null)
-        .execute(),
-    );
-  }
-  if (!row.pdf_evidence_id) {
-    const { reviewPdf } = await import('./pdf.js');
-    const pdf = await addGeneratedEvidence(
-      ctx,
-      actor.orgId,
-      by,
       {
-        name: exportName(data.campaign.name, completedAt, 'pdf'),
-        contentType: 'application/pdf',
-        bytes: await reviewPdf(data),
-        controlKey: REVIEW_CONTROL,
-        note,
-        ...period,
+        done: row.pdf_evidence_id !== null,
+        file: async () => {
+          const { reviewPdf } = await import('./pdf.js');
+          return {
+            name: exportName(data.campaign.name, completedAt, 'pdf'),
+            contentType: 'application/pdf',
+            bytes: await reviewPdf(data),
+            controlKey: REVIEW_CONTROL,
+            note,
+            ...period,
+          };
+        },
+        keep: (tx, id) =>
+          tx
+            .updateTable('access_review_campaigns')
+            .set({ pdf_evidence_id: id })
+            .where('id', '=', campaignId)
+            .where('pdf_evidence_id', 'is', null)
+            .execute(),
       },
-      meta,
-    );
-    await withScope(ctx.database, scope, (tx) =>
-      tx
-        .updateTable('access_review_campaigns')
-        .set({ pdf_evidence_id: pdf.id })
-        .where('id', '=', campaignId)
-        .where('pdf_evidence_id', 'is', null)
-        .execute(),
-    );
-  }
+    ],
+    meta,
+  );
   return withScope(ctx.database, scope, (tx) => getCampaign(tx, actor, campaignId, ctx.clock.now()));
 }

@@ -11,7 +11,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
-import { addGeneratedEvidence } from '../evidence/generated.js';
+import { addGeneratedExports } from '../evidence/generated.js';
 import { auditWho } from '../tokens/service.js';
 import { type Assessment, getAssessment } from './assessments.js';
 import { type AssessmentReport, assessmentCsv, exportName, reportData } from './export.js';
@@ -126,57 +126,54 @@ export async function storeEvidence(
   meta: RequestMeta,
 ): Promise<void> {
   const { row, data, completedAt } = frozen;
-  const scope = { orgId: actor.orgId, userId: actor.userId };
   const by = { userId: actor.userId, email: actor.email };
   const period = { effectiveFrom: new Date(row.started_at), effectiveTo: new Date(completedAt) };
   const note = noteOf(data);
-  if (!row.csv_evidence_id) {
-    const csv = await addGeneratedEvidence(
-      ctx,
-      actor.orgId,
-      by,
+  await addGeneratedExports(
+    ctx,
+    actor.orgId,
+    by,
+    [
       {
-        name: exportName(data.assessment.name, completedAt, 'csv'),
-        contentType: 'text/csv',
-        bytes: Buffer.from(assessmentCsv(data.rows), 'utf8'),
-        controlKey: ASSESSMENT_CONTROL,
-        note,
-        ...period,
+        done: row.csv_evidence_id !== null,
+        file: async () => ({
+          name: exportName(data.assessment.name, completedAt, 'csv'),
+          contentType: 'text/csv',
+          bytes: Buffer.from(assessmentCsv(data.rows), 'utf8'),
+          controlKey: ASSESSMENT_CONTROL,
+          note,
+          ...period,
+        }),
+        keep: (tx, id) =>
+          tx
+            .updateTable('risk_assessments')
+            .set({ csv_evidence_id: id })
+            .where('id', '=', assessmentId)
+            .where('csv_evidence_id', 'is', null)
+            .execute(),
       },
-      meta,
-    );
-    await withScope(ctx.database, scope, (tx) =>
-      tx
-        .updateTable('risk_assessments')
-        .set({ csv_evidence_id: csv.id })
-        .where('id', '=', assessmentId)
-        .where('csv_evidence_id', 'is', null)
-        .execute(),
-    );
-  }
-  if (!row.pdf_evidence_id) {
-    const { assessmentPdf } = await import('./pdf.js');
-    const pdf = await addGeneratedEvidence(
-      ctx,
-      actor.orgId,
-      by,
       {
-        name: exportName(data.assessment.name, completedAt, 'pdf'),
-        contentType: 'application/pdf',
-        bytes: await assessmentPdf(data),
-        controlKey: ASSESSMENT_CONTROL,
-        note,
-        ...period,
+        done: row.pdf_evidence_id !== null,
+        file: async () => {
+          const { assessmentPdf } = await import('./pdf.js');
+          return {
+            name: exportName(data.assessment.name, completedAt, 'pdf'),
+            contentType: 'application/pdf',
+            bytes: await assessmentPdf(data),
+            controlKey: ASSESSMENT_CONTROL,
+            note,
+            ...period,
+          };
+        },
+        keep: (tx, id) =>
+          tx
+            .updateTable('risk_assessments')
+            .set({ pdf_evidence_id: id })
+            .where('id', '=', assessmentId)
+            .where('pdf_evidence_id', 'is', null)
+            .execute(),
       },
-      meta,
-    );
-    await withScope(ctx.database, scope, (tx) =>
-      tx
-        .updateTable('risk_assessments')
-        .set({ pdf_evidence_id: pdf.id })
-        .where('id', '=', assessmentId)
-        .where('pdf_evidence_id', 'is', null)
-        .execute(),
-    );
-  }
+    ],
+    meta,
+  );
 }
