@@ -5,6 +5,10 @@ import type { Database } from '../src/db/connect.js';
 import { APP_ROLE, AppRoleMisconfigured, checkAppRole, withScope } from '../src/db/tenancy.js';
 import { appendToLedger, makeCheckpoint } from '../src/ledger/service.js';
 import { SCOPE_NAMES } from '../src/modules/tokens/service.js';
+import { seedAudits } from './catalogue/audits.js';
+import { seedQuestionnaires } from './catalogue/questionnaires.js';
+import { seedTrust } from './catalogue/trust.js';
+import { seedTrustDocuments } from './catalogue/trust-documents.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, ENGINES } from './helpers/db.js';
 import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
@@ -438,6 +442,8 @@ for (const engine of ENGINES) {
            VALUES (gen_random_uuid(), $1, 'Catalogue', 'tabletop', current_date, 'planned', now(), now())`,
           [org.id],
         );
+        // Trust center, its documents, questionnaires and audits (migrations 0020–0023).
+        for (const seed of [seedTrust, seedTrustDocuments, seedQuestionnaires, seedAudits]) await seed(database, org);
       }
       tables = await publicTables(database);
       orgTables = tables.filter((r) => r.has_org_id).map((r) => r.name);

@@ -1,8 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AssessmentTables } from './schema/assessments.js';
+import type { AuditPortalTables } from './schema/audits.js';
 import type { BackupTables } from './schema/backups.js';
 import type { IncidentTables } from './schema/incidents.js';
+import type { QuestionnaireTables } from './schema/questionnaires.js';
 import type { RiskTables } from './schema/risks.js';
+import type { TrustTables } from './schema/trust.js';
+import type { TrustDocumentTables } from './schema/trust-documents.js';
 import type { VendorTables } from './schema/vendors.js';
 
 /** Column types of the tables the migrations create (test/schema.test.ts checks they agree). */
@@ -734,7 +738,16 @@ export interface AccessReviewSchedulesTable {
   updated_at: Timestamp;
 }
 
-export interface Schema extends VendorTables, RiskTables, IncidentTables, AssessmentTables, BackupTables {
+export interface Schema
+  extends VendorTables,
+    RiskTables,
+    IncidentTables,
+    AssessmentTables,
+    BackupTables,
+    TrustTables,
+    TrustDocumentTables,
+    QuestionnaireTables,
+    AuditPortalTables {
   instance_settings: InstanceSettingsTable;
   users: UsersTable;
   organizations: OrganizationsTable;

@@ -19,6 +19,7 @@ import { accessRoutes } from '../modules/access/routes.js';
 import { agreementRoutes } from '../modules/agreements/routes.js';
 import { assessmentRoutes } from '../modules/assessments/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
+import { auditPortalRoutes } from '../modules/audits/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
 import { continuityRoutes } from '../modules/continuity/routes.js';
 import { controlRoutes } from '../modules/controls/routes.js';
@@ -33,6 +34,7 @@ import { notificationRoutes } from '../modules/notifications/routes.js';
 import { oscalRoutes } from '../modules/oscal/routes.js';
 import { peopleRoutes } from '../modules/people/routes.js';
 import { policyRoutes } from '../modules/policies/routes.js';
+import { securityQuestionnaireRoutes } from '../modules/questionnaires/routes.js';
 import { readinessRoutes } from '../modules/readiness/routes.js';
 import { reviewRoutes } from '../modules/reviews/routes.js';
 import { riskRoutes } from '../modules/risks/routes.js';
@@ -40,6 +42,8 @@ import { scimRoutes } from '../modules/scim/routes.js';
 import { taskRoutes } from '../modules/tasks/routes.js';
 import { tokenRoutes } from '../modules/tokens/routes.js';
 import { trainingRoutes } from '../modules/training/routes.js';
+import { trustAdminRoutes, trustPublicRoutes } from '../modules/trust/routes.js';
+import { trustDocumentAdminRoutes, trustDocumentPublicRoutes } from '../modules/trust-documents/routes.js';
 import { vendorRoutes } from '../modules/vendors/routes.js';
 import { registerAccess } from './plugins/access.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -153,11 +157,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(incidentRoutes(ctx));
       await api.register(assessmentRoutes(ctx));
       await api.register(continuityRoutes(ctx));
+      await api.register(trustAdminRoutes(ctx));
+      await api.register(trustDocumentAdminRoutes(ctx));
+      await api.register(securityQuestionnaireRoutes(ctx));
+      await api.register(auditPortalRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
   // SCIM 2.0 (RFC 7644) for identity providers: its own path, media type and error format.
   await app.register(scimRoutes(ctx), { prefix: '/scim/v2' });
+  // The public face: trust centers, their document requests and security.txt (server-rendered, no sign-in).
+  await app.register(trustPublicRoutes(ctx));
+  await app.register(trustDocumentPublicRoutes(ctx));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerWebApp(app);

@@ -7,16 +7,20 @@ import { startJobs } from '../jobs/boss.js';
 import { registerLedgerJobs } from '../ledger/jobs.js';
 import { registerAccessJobs } from '../modules/access/jobs.js';
 import { registerAssessmentsJobs } from '../modules/assessments/jobs.js';
+import { registerAuditsJobs } from '../modules/audits/jobs.js';
 import { registerContinuityJobs } from '../modules/continuity/jobs.js';
 import { registerEvidenceJobs, sweepEvidenceBlobs } from '../modules/evidence/sweep.js';
 import { registerIncidentsJobs } from '../modules/incidents/jobs.js';
 import { registerMonitoringJobs } from '../modules/monitoring/jobs.js';
 import { registerPeopleJobs } from '../modules/people/jobs.js';
+import { registerQuestionnairesJobs } from '../modules/questionnaires/jobs.js';
 import { registerReadinessJobs } from '../modules/readiness/jobs.js';
 import { registerReviewJobs } from '../modules/reviews/jobs.js';
 import { registerRisksJobs } from '../modules/risks/jobs.js';
 import { registerTaskJobs } from '../modules/tasks/jobs.js';
 import { registerTrainingJobs } from '../modules/training/jobs.js';
+import { registerTrustJobs } from '../modules/trust/jobs.js';
+import { registerTrustDocumentsJobs } from '../modules/trust-documents/jobs.js';
 import { registerVendorsJobs } from '../modules/vendors/jobs.js';
 import { openRuntime } from '../runtime.js';
 import { startAdminSocket } from './admin-socket.js';
@@ -58,6 +62,10 @@ export async function serve(config: Config): Promise<Serving> {
       await registerAssessmentsJobs(boss, rt);
       await registerContinuityJobs(boss, rt);
       await registerBackupJobs(boss, rt);
+      await registerTrustJobs(boss, rt);
+      await registerTrustDocumentsJobs(boss, rt);
+      await registerQuestionnairesJobs(boss, rt);
+      await registerAuditsJobs(boss, rt);
     }
     await app.listen({ host: config.host, port: config.port });
     // What a crash left in the blob store goes now, not at the first hourly sweep.

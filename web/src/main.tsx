@@ -11,9 +11,12 @@ import { AccessRequestsPage } from './pages/AccessRequests';
 import { AccessReviewPage } from './pages/AccessReview';
 import { AccessReviewsPage } from './pages/AccessReviews';
 import { AgreementPage } from './pages/Agreement';
+import { AnswerLibraryPage } from './pages/AnswerLibrary';
 import { AssessmentPage } from './pages/Assessment';
 import { AssessmentsPage } from './pages/Assessments';
 import { AuditPage } from './pages/Audit';
+import { AuditPortalPage } from './pages/AuditPortal';
+import { AuditsPage } from './pages/Audits';
 import { ContinuityPage } from './pages/Continuity';
 import { ControlsPage } from './pages/Controls';
 import { CoveragePage } from './pages/Coverage';
@@ -37,6 +40,8 @@ import { PeoplePage } from './pages/People';
 import { PersonPage } from './pages/Person';
 import { PoliciesPage } from './pages/Policies';
 import { PolicyPage } from './pages/Policy';
+import { QuestionnairePage } from './pages/Questionnaire';
+import { QuestionnairesPage } from './pages/Questionnaires';
 import { ReadinessPage } from './pages/Readiness';
 import { RiskAssessmentPage } from './pages/RiskAssessment';
 import { RisksPage } from './pages/Risks';
@@ -46,6 +51,8 @@ import { TasksPage } from './pages/Tasks';
 import { TokensPage } from './pages/Tokens';
 import { TrainingPage } from './pages/Training';
 import { TrainingModulePage } from './pages/TrainingModule';
+import { TrustCenterPage } from './pages/TrustCenter';
+import { TrustDocumentsPage } from './pages/TrustDocuments';
 import { VendorPage } from './pages/Vendor';
 import { VendorQuestionnairePage } from './pages/VendorQuestionnaire';
 import { VendorsPage } from './pages/Vendors';
@@ -108,6 +115,13 @@ function App() {
         <Route path="assessments" element={<AssessmentsPage />} />
         <Route path="assessments/:assessmentId" element={<AssessmentPage />} />
         <Route path="continuity" element={<ContinuityPage />} />
+        <Route path="trust-center" element={<TrustCenterPage />} />
+        <Route path="trust-center/documents" element={<TrustDocumentsPage />} />
+        <Route path="questionnaires" element={<QuestionnairesPage />} />
+        <Route path="questionnaires/library" element={<AnswerLibraryPage />} />
+        <Route path="questionnaires/:questionnaireId" element={<QuestionnairePage />} />
+        <Route path="audits" element={<AuditsPage />} />
+        <Route path="audits/:auditId" element={<AuditPortalPage />} />
         <Route path="readiness" element={<ReadinessPage />} />
         <Route path="readiness/:frameworkId" element={<ReadinessPage />} />
         <Route path="members" element={<MembersPage />} />

@@ -17,6 +17,7 @@ import { INCIDENT_CHECKS } from './incidents.js';
 import { NETWORK_CHECKS } from './network.js';
 import { PEOPLE_CHECKS } from './people.js';
 import { RISK_CHECKS } from './risks.js';
+import { SECURITY_TXT_CHECKS } from './security-txt.js';
 import { TLS_CHECKS } from './tls.js';
 import { VENDOR_CHECKS } from './vendors.js';
 import { VULNERABILITY_CHECKS } from './vulnerabilities.js';
@@ -38,6 +39,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...INCIDENT_CHECKS,
   ...ASSESSMENT_CHECKS,
   ...CONTINUITY_CHECKS,
+  ...SECURITY_TXT_CHECKS,
 ];
 
 const BY_ID: ReadonlyMap<string, Check> = new Map(ALL_CHECKS.map((check) => [check.id, check]));

@@ -7,6 +7,7 @@ import { ASSESSMENT_CASES } from './cases/assessments.js';
 import { CONTINUITY_CASES } from './cases/continuity.js';
 import { INCIDENT_CASES } from './cases/incidents.js';
 import { RISK_CASES } from './cases/risks.js';
+import { SECURITY_TXT_CASES } from './cases/security-txt.js';
 import { bad, na, ok, org, type Spec } from './cases/spec.js';
 import { VENDOR_CASES } from './cases/vendors.js';
 import { ALL_CHECKS, checkById } from './index.js';
@@ -543,6 +544,7 @@ const CASES: Record<string, Spec> = {
   ...INCIDENT_CASES,
   ...ASSESSMENT_CASES,
   ...CONTINUITY_CASES,
+  ...SECURITY_TXT_CASES,
 };
 
 /** An account of a departing person, disabled at `at` (null: still active). */

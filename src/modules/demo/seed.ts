@@ -4,6 +4,7 @@ import type { Role } from '../../db/schema.js';
 import { setScope, withScope } from '../../db/tenancy.js';
 import { seedDemoAssessments } from '../assessments/demo.js';
 import { recordAudit } from '../audit/service.js';
+import { seedDemoAudits } from '../audits/demo.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
 import { seedDemoContinuity } from '../continuity/demo.js';
@@ -13,8 +14,11 @@ import { seedDemoMonitoring } from '../monitoring/demo.js';
 import { createOrganisationIn, type OrgSummary } from '../orgs/service.js';
 import { seedDemoPeople } from '../people/demo.js';
 import { seedDemoPolicies } from '../policies/demo.js';
+import { seedDemoQuestionnaires } from '../questionnaires/demo.js';
 import { seedDemoRisks } from '../risks/demo.js';
 import { seedDemoTasks } from '../tasks/demo.js';
+import { seedDemoTrust } from '../trust/demo.js';
+import { seedDemoTrustDocuments } from '../trust-documents/demo.js';
 import { seedDemoVendors } from '../vendors/demo.js';
 import { seedDemoProgram } from './program.js';
 
@@ -291,6 +295,11 @@ export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
   await seedDemoIncidents(ctx, organisation.id, DEMO_META);
   await seedDemoAssessments(ctx, organisation.id, DEMO_META);
   await seedDemoContinuity(ctx, organisation.id, DEMO_META);
+  // --- Publish and prove (issue 9): documents, questionnaires, an audit; the trust center last, published ---
+  await seedDemoTrustDocuments(ctx, organisation.id, DEMO_META);
+  await seedDemoQuestionnaires(ctx, organisation.id, DEMO_META);
+  await seedDemoAudits(ctx, organisation.id, DEMO_META);
+  await seedDemoTrust(ctx, organisation.id, DEMO_META);
   await ctx.database.query(
     `INSERT INTO instance_settings (key, value) VALUES ('default_org', $1::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,

@@ -20,6 +20,8 @@ export const SCOPES = {
   'people:write': 'Change people, systems, access requests and reviews (per role)',
   'risk:read': 'Read vendors, risks, incidents, assessments and business continuity records',
   'risk:write': 'Change vendors, risks, incidents, assessments and business continuity records (per role)',
+  'trust:read': 'Read the trust center, its documents and requests, questionnaires and the answer library',
+  'trust:write': 'Change the trust center, documents, requests, questionnaires and answers (owners and admins)',
   scim: 'Provision people from an identity provider through SCIM 2.0 (owners and admins)',
 } as const;
 

@@ -14,8 +14,10 @@ import {
   IconClipboardList,
   IconFileCertificate,
   IconFileCheck,
+  IconFileLock,
   IconFileText,
   IconGauge,
+  IconGavel,
   IconIdBadge,
   IconInbox,
   IconKey,
@@ -24,6 +26,7 @@ import {
   IconListDetails,
   IconLockAccess,
   IconLogout,
+  IconMessageQuestion,
   IconReportSearch,
   IconSchool,
   IconServer,
@@ -32,6 +35,7 @@ import {
   IconUrgent,
   IconUserCheck,
   IconUsers,
+  IconWorld,
 } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -103,6 +107,15 @@ const NAV: NavGroup[] = [
       { to: '/incidents', label: 'Incidents', icon: <IconUrgent size={18} />, show: inOrg },
       { to: '/assessments', label: 'Assessments', icon: <IconReportSearch size={18} />, show: inOrg },
       { to: '/continuity', label: 'Continuity', icon: <IconLifebuoy size={18} />, show: inOrg },
+    ],
+  },
+  {
+    label: 'Publish and prove',
+    items: [
+      { to: '/trust-center', label: 'Trust center', icon: <IconWorld size={18} />, show: isManager },
+      { to: '/trust-center/documents', label: 'Trust documents', icon: <IconFileLock size={18} />, show: isManager },
+      { to: '/questionnaires', label: 'Questionnaires', icon: <IconMessageQuestion size={18} />, show: isManager },
+      { to: '/audits', label: 'Audits', icon: <IconGavel size={18} />, show: managerOrAuditor },
     ],
   },
   {

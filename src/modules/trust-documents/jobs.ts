@@ -1,0 +1,5 @@
+import type PgBoss from 'pg-boss';
+import type { AppContext } from '../../context.js';
+
+/** This module's scheduled work on the server's pg-boss. */
+export async function registerTrustDocumentsJobs(_boss: PgBoss, _ctx: AppContext): Promise<void> {}
