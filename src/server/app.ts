@@ -19,6 +19,7 @@ import { accessRoutes } from '../modules/access/routes.js';
 import { agreementRoutes } from '../modules/agreements/routes.js';
 import { assessmentRoutes } from '../modules/assessments/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
+import { registerAuditorActivityLog } from '../modules/audits/auditor-log.js';
 import { auditPortalRoutes } from '../modules/audits/routes.js';
 import { authRoutes } from '../modules/auth/routes.js';
 import { continuityRoutes } from '../modules/continuity/routes.js';
@@ -128,6 +129,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   registerAccess(app, ctx);
   registerObservability(app, ctx, options.ready ?? (() => true));
+  registerAuditorActivityLog(app, ctx);
 
   await app.register(
     async (api) => {
