@@ -111,7 +111,7 @@ export async function openRuntime(config: Config, options: OpenOptions = {}): Pr
       clock: options.clock ?? systemClock,
       keys,
       keyring,
-      blobs: options.blobs ?? openBlobStore(config),
+      blobs: options.blobs ?? (await openBlobStore(config)),
       mailer: createMailer(config.smtpUrl, config.mailFrom),
       log,
       close: async () => {

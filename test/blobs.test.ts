@@ -17,15 +17,8 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { S3_PART_SIZE } from '../src/blobs/s3-store.js';
-import {
-  BlobNotFound,
-  type BlobStore,
-  FsBlobStore,
-  InvalidBlobKey,
-  openBlobStore,
-  S3BlobStore,
-} from '../src/blobs/store.js';
+import { S3_PART_SIZE, S3BlobStore } from '../src/blobs/s3-store.js';
+import { BlobNotFound, type BlobStore, FsBlobStore, InvalidBlobKey, openBlobStore } from '../src/blobs/store.js';
 import { loadConfig } from '../src/config.js';
 
 const dirs: string[] = [];
@@ -301,8 +294,8 @@ describe('the S3 blob store (against a recording fake client)', () => {
 });
 
 describe('choosing the blob store', () => {
-  it('uses <data dir>/blobs by default and S3 when ATTEST_BLOB_S3_BUCKET is set', () => {
-    const fs = openBlobStore(loadConfig({ dataDir: '/srv/attest' }, {}));
+  it('uses <data dir>/blobs by default and S3 when ATTEST_BLOB_S3_BUCKET is set', async () => {
+    const fs = await openBlobStore(loadConfig({ dataDir: '/srv/attest' }, {}));
     assert.ok(fs instanceof FsBlobStore);
     assert.equal(fs.dir, '/srv/attest/blobs');
     const config = loadConfig(
@@ -318,7 +311,7 @@ describe('choosing the blob store', () => {
       [config.blobS3Bucket, config.blobS3Region, config.blobS3Endpoint, config.blobS3Prefix],
       ['evidence', 'eu-west-1', 'http://127.0.0.1:9000', 'attest'],
     );
-    assert.ok(openBlobStore(config) instanceof S3BlobStore);
+    assert.ok((await openBlobStore(config)) instanceof S3BlobStore);
     assert.equal(config.maxUploadBytes, 2 * 1024 ** 3);
     assert.equal(loadConfig({}, { ATTEST_MAX_UPLOAD_BYTES: '1048576' }).maxUploadBytes, 1_048_576);
   });

@@ -146,7 +146,7 @@ export async function restoreCommand(
 ): Promise<string[]> {
   const { keys, text } = restoreKey(config, options.keyFile);
   const database: RestoreDatabase = config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir };
-  const target = { database, blobs: options.blobs ?? openBlobStore(config) };
+  const target = { database, blobs: options.blobs ?? (await openBlobStore(config)) };
   const keyPath = join(config.dataDir, 'master.key');
   if (options.keyFile && existsSync(keyPath) && readFileSync(keyPath, 'utf8').trim() !== text) {
     throw new BackupError(
