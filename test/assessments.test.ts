@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { withScope } from '../src/db/tenancy.js';
 import { startJobs } from '../src/jobs/boss.js';
+import { refreshAssessments } from '../src/modules/assessments/inventory.js';
 import { ASSESSMENTS_CRON, ASSESSMENTS_QUEUE, registerAssessmentsJobs } from '../src/modules/assessments/jobs.js';
 import { reevaluateOrganisation } from '../src/modules/monitoring/reevaluate.js';
 import type { Client, TestApp } from './helpers/app.js';
@@ -557,6 +559,23 @@ for (const engine of ENGINES) {
           [second.json().evidence.id],
         );
         assert.equal(key?.key, 'ASM-02');
+
+        // Erased from the vault, the report no longer counts in the assessment's record.
+        const hasReport = async () => {
+          await withScope(t.rt.database, { orgId: org.id }, (tx) => refreshAssessments(tx, org.id, t.clock.now()));
+          const [record] = await rows<{ has_report: boolean }>(
+            t,
+            "SELECT (data->>'hasReport')::boolean AS has_report FROM inventory_records WHERE org_id = $1 AND external_id = $2 AND type = 'assessment' AND deleted_at IS NULL",
+            [org.id, pentest.id],
+          );
+          return record?.has_report;
+        };
+        assert.equal(await hasReport(), true);
+        const erased = await owner.request('DELETE', `/api/v1/evidence/${second.json().evidence.id}`, {
+          reason: 'Uploaded to the wrong assessment',
+        });
+        assert.equal(erased.statusCode, 200, erased.body);
+        assert.equal(await hasReport(), false);
       });
     });
 

@@ -17,20 +17,22 @@ const SOURCE_NAME = 'Assessment register';
 /** Recomputes every assessment's record; deleted assessments leave the inventory. */
 export async function refreshAssessments(tx: Tx, orgId: string, now: Date): Promise<void> {
   const rows = await tx
-    .selectFrom('assessments')
+    .selectFrom('assessments as a')
+    // A report erased from the vault no longer counts as the assessment's report.
+    .leftJoin('evidence as e', (join) => join.onRef('e.id', '=', 'a.report_evidence_id').on('e.erased_at', 'is', null))
     .select([
-      'id',
-      'kind',
-      'title',
-      'assessor',
-      'status',
-      'start_date',
-      'end_date',
-      'report_date',
-      'window_start',
-      'window_end',
-      'code_analysis',
-      'report_evidence_id',
+      'a.id',
+      'a.kind',
+      'a.title',
+      'a.assessor',
+      'a.status',
+      'a.start_date',
+      'a.end_date',
+      'a.report_date',
+      'a.window_start',
+      'a.window_end',
+      'a.code_analysis',
+      'e.id as report_id',
     ])
     .execute();
   const known = await tx
@@ -64,7 +66,7 @@ export async function refreshAssessments(tx: Tx, orgId: string, now: Date): Prom
       windowStart: a.window_start,
       windowEnd: a.window_end,
       codeAnalysis: a.code_analysis,
-      hasReport: a.report_evidence_id !== null,
+      hasReport: a.report_id !== null,
       findings: { open: count('open'), fixed: count('fixed'), accepted: count('accepted') },
       openFindings: mine
         .filter((f) => f.status === 'open')
