@@ -4,7 +4,7 @@
  */
 
 import { sql } from 'kysely';
-import { csvText } from '../../csv.js';
+import { csvText, exportFileName } from '../../csv.js';
 import type { Tx } from '../../db/tenancy.js';
 import { notFound } from '../../errors.js';
 import { snapshotOf } from './items.js';
@@ -158,11 +158,5 @@ export function reviewCsv(rows: ReportRow[]): string {
 
 /** A file name for the campaign's exports: its name made safe, and the day. */
 export function exportName(name: string, day: Date, extension: 'csv' | 'pdf'): string {
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'campaign';
-  return `access-review-${slug}-${day.toISOString().slice(0, 10)}.${extension}`;
+  return exportFileName('access-review', name, day, extension, 'campaign');
 }

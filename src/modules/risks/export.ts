@@ -5,7 +5,7 @@
  */
 
 import { sql } from 'kysely';
-import { csvText } from '../../csv.js';
+import { csvText, exportFileName } from '../../csv.js';
 import type { RiskSnapshot } from '../../db/schema/risks.js';
 import type { Tx } from '../../db/tenancy.js';
 import { notFound } from '../../errors.js';
@@ -202,11 +202,5 @@ export function assessmentCsv(rows: ReportRow[]): string {
 
 /** A file name for the exports: the assessment's name made safe, and the day. */
 export function exportName(name: string, day: Date, extension: 'csv' | 'pdf'): string {
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'assessment';
-  return `risk-assessment-${slug}-${day.toISOString().slice(0, 10)}.${extension}`;
+  return exportFileName('risk-assessment', name, day, extension, 'assessment');
 }
