@@ -27,6 +27,7 @@ import { benchProgram, PROGRAM } from './program.js';
 import { benchReviewCampaign } from './reviews.js';
 import { benchScimSync } from './scim.js';
 import { type BenchServer, fetchMe, makeOwner, signIn, startServer } from './setup.js';
+import { benchTrust, TRUST_NOTES } from './trust.js';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 /**
@@ -48,7 +49,7 @@ const SECONDS = positive('BENCH_SECONDS', 10);
 const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = Math.round(positive('BENCH_CONNECTIONS', 32));
 
-/** BENCH_ONLY=people,ledger runs those sections only (me, program, evidence, ledger, prowler, evaluation, people). */
+/** BENCH_ONLY=people,ledger runs those sections only (me, program, evidence, ledger, prowler, evaluation, people, trust). */
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? '')
     .split(',')
@@ -380,6 +381,14 @@ async function main(): Promise<number> {
       scim.push(await measureSafely(engine, 'SCIM sync', () => benchScimSync(engine)));
     }
   }
+  /** wrk's shape for the trust center page, as the issue sets it: 2 threads, 64 connections. */
+  const trustShape = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: 64, threads: 2 };
+  const trust = runs('trust')
+    ? await benchTrust(trustShape).catch((error: unknown) => {
+        progress(`trust: failed: ${String(error)}`);
+        return { valid: false, error: String(error) };
+      })
+    : null;
   const evaluation = runs('evaluation') ? benchEvaluation() : null;
   if (evaluation) {
     progress(
@@ -502,6 +511,20 @@ async function main(): Promise<number> {
         notes: [
           'The production server build is not used here: the server runs in process (bench/setup.ts), requests go over HTTP one at a time, as an identity provider sends them.',
         ],
+      },
+      {
+        section: 'trust',
+        name: `Trust center: GET /trust/demo (public, no sign-in) with wrk, ${trustShape.connections} connections, next to nginx serving the same HTML from disk`,
+        unit: 'requests/s, ms (p99)',
+        connections: trustShape.connections,
+        threads: trustShape.threads,
+        warmup_s: trustShape.warmupSeconds,
+        duration_s: trustShape.seconds,
+        baseline: 'nginx (Debian package) serving the bytes Attest returned, from a file, in the same run',
+        targets: { ratio_to_nginx: 0.5, p99_ms: 20 },
+        results: trust ? [trust] : [],
+        valid: trust?.valid ?? false,
+        notes: TRUST_NOTES,
       },
     ].filter((b) => runs(b.section)),
   };

@@ -237,6 +237,30 @@ export interface EndpointData {
   } | null;
   /** Strict-Transport-Security max-age in seconds, null when absent or not HTTP. */
   hstsMaxAge: number | null;
+  /**
+   * GET /.well-known/security.txt (RFC 9116) as the probe saw it; null when the endpoint gave
+   * no HTTP answer (not a web server), absent in records from before the probe fetched it.
+   */
+  securityTxt?: {
+    /** The URL fetched (after at most one redirect on the same host). */
+    url: string;
+    /** HTTP status of the last answer. */
+    status: number;
+    /** A 200 answer with a body: there is a file (valid or not). */
+    found: boolean;
+    contentType: string | null;
+    /** Found and RFC 9116 accepts it (the probe's time decides whether it had expired). */
+    valid: boolean;
+    /** What makes it invalid or missing, each saying what to fix. */
+    errors: string[];
+    warnings: string[];
+    /** Expires (ISO, UTC), or null when missing or unreadable. */
+    expires: string | null;
+    expired: boolean;
+    contacts: string[];
+    /** OpenPGP cleartext-signed (the signature is not verified). */
+    signed: boolean;
+  } | null;
 }
 
 /** A PostgreSQL server as the probe saw it. */

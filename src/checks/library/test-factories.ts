@@ -225,9 +225,30 @@ export function endpoint(overrides: Partial<EndpointData> = {}): StoredRecord<'e
       hostnameMatches: true,
     },
     hstsMaxAge: 31_536_000,
+    securityTxt: securityTxt(),
     ...overrides,
   };
   return stored('endpoint', `${data.host}:${data.port}`, data);
+}
+
+type SecurityTxtObservation = NonNullable<EndpointData['securityTxt']>;
+
+/** A valid security.txt as the probe records it, expiring 120 days after NOW. */
+export function securityTxt(overrides: Partial<SecurityTxtObservation> = {}): SecurityTxtObservation {
+  return {
+    url: 'https://api.northwind.example/.well-known/security.txt',
+    status: 200,
+    found: true,
+    contentType: 'text/plain; charset=utf-8',
+    valid: true,
+    errors: [],
+    warnings: [],
+    expires: daysAgo(-120),
+    expired: false,
+    contacts: ['mailto:security@northwind.example'],
+    signed: false,
+    ...overrides,
+  };
 }
 
 export function database(overrides: Partial<DatabaseData> = {}): StoredRecord<'database'> {

@@ -3,6 +3,9 @@
  * CONTRACT: the trust center serves renderSecurityTxt(); the probe and the checks use parseSecurityTxt().
  */
 
+export { type ParseOptions, parseSecurityTxt } from './parse.js';
+export { renderSecurityTxt, SecurityTxtFieldsError } from './render.js';
+
 export interface SecurityTxtFields {
   /** mailto:, https: or tel: URIs, in order of preference (at least one). */
   contact: string[];
@@ -21,16 +24,11 @@ export interface SecurityTxtReport {
   /** What makes it invalid, each in a sentence that says what to fix. */
   errors: string[];
   warnings: string[];
+  /** Every field's values by lower-cased name ("contact", "preferred-languages"), unknown ones too. */
   fields: Partial<Record<string, string[]>>;
+  /** Expires as an ISO time (UTC), or null when missing or unreadable. */
   expires: string | null;
   expired: boolean;
+  /** An OpenPGP cleartext-signed file: its signed text was read, the signature NOT verified. */
   signed: boolean;
-}
-
-export function renderSecurityTxt(_fields: SecurityTxtFields): string {
-  throw new Error('not written yet');
-}
-
-export function parseSecurityTxt(_text: string, _now: Date): SecurityTxtReport {
-  throw new Error('not written yet');
 }

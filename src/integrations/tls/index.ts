@@ -3,15 +3,18 @@ import tls, { type PeerCertificate, type SecureVersion, type TLSSocket } from 'n
 import type { EndpointData, InventoryRecord, ParsedPush } from '../types.js';
 import { weakestCipher } from './ciphers.js';
 import { fetchHstsMaxAge } from './hsts.js';
+import { fetchSecurityTxt } from './security-txt.js';
 
 export { cipherStrength, weakestCipher } from './ciphers.js';
 export { parseHstsMaxAge } from './hsts.js';
+export { fetchSecurityTxt, type SecurityTxtObservation } from './security-txt.js';
 
 export const TLS_PROBE_DESCRIPTION =
   'Connects to each endpoint once per protocol version (TLS 1.0, 1.1, 1.2, 1.3) and records which versions ' +
   'complete a handshake, the weakest cipher suite negotiated, the certificate of the newest version ' +
   '(subject, issuer, expiry, whether it chains to a trusted root, is self-signed, and names the host) and ' +
-  'the Strict-Transport-Security max-age of GET /. A version the probing machine’s OpenSSL cannot speak ' +
+  'the Strict-Transport-Security max-age of GET /, and /.well-known/security.txt (RFC 9116: found, valid, ' +
+  'expiry, contacts; an OpenPGP signature is noted, not verified). A version the probing machine’s OpenSSL cannot speak ' +
   'cannot be observed and is reported as not offered.';
 
 export const TLS_PROBE_FORMAT = 'TLS probe';
@@ -30,6 +33,8 @@ export interface TlsProbeOptions {
   timeoutMs?: number;
   /** probeTlsTargets: endpoints probed at once. Default 8. */
   concurrency?: number;
+  /** The time a security.txt's Expires is judged against. Default: the current time. */
+  now?: Date;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -64,7 +69,7 @@ interface ProbeResult {
 
 /** Probes one endpoint. Never throws: an unreachable endpoint is a record with `error` set. */
 export async function probeTls(target: TlsTarget, options: TlsProbeOptions = {}): Promise<InventoryRecord<'endpoint'>> {
-  return (await probe(target, options.timeoutMs ?? DEFAULT_TIMEOUT_MS)).record;
+  return (await probe(target, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.now ?? new Date())).record;
 }
 
 /** Probes each target (scope "tls", one endpoint per host:port); the push is the full set. */
@@ -80,7 +85,10 @@ export async function probeTlsTargets(
     else unique.set(id, target);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const results = await mapLimit([...unique.values()], options.concurrency ?? 8, (target) => probe(target, timeoutMs));
+  const now = options.now ?? new Date();
+  const results = await mapLimit([...unique.values()], options.concurrency ?? 8, (target) =>
+    probe(target, timeoutMs, now),
+  );
   const unobservable = new Set(results.flatMap((result) => result.unobservable));
   for (const protocol of PROTOCOLS.filter((p) => unobservable.has(p))) {
     warnings.push(
@@ -94,11 +102,13 @@ export async function probeTlsTargets(
   };
 }
 
-async function probe(target: TlsTarget, timeoutMs: number): Promise<ProbeResult> {
+async function probe(target: TlsTarget, timeoutMs: number, now: Date): Promise<ProbeResult> {
   const servername = target.servername ?? (isIP(target.host) ? undefined : target.host);
-  const [attempts, hstsMaxAge] = await Promise.all([
+  const http = { host: target.host, port: target.port, servername: target.servername };
+  const [attempts, hstsMaxAge, securityTxt] = await Promise.all([
     Promise.all(PROTOCOLS.map((protocol) => attemptHandshake(target, servername, protocol, timeoutMs))),
-    fetchHstsMaxAge({ host: target.host, port: target.port, servername: target.servername }, timeoutMs),
+    fetchHstsMaxAge(http, timeoutMs),
+    fetchSecurityTxt(http, timeoutMs, now),
   ]);
   const unobservable = PROTOCOLS.filter((_, i) => attempts[i]?.kind === 'unsupported_locally');
   const handshakes = attempts.filter((attempt) => attempt.kind === 'handshake');
@@ -112,6 +122,7 @@ async function probe(target: TlsTarget, timeoutMs: number): Promise<ProbeResult>
       weakestCipher: null,
       certificate: null,
       hstsMaxAge: null,
+      securityTxt: null,
     };
     return { record: endpointRecord(data), unobservable };
   }
@@ -129,6 +140,7 @@ async function probe(target: TlsTarget, timeoutMs: number): Promise<ProbeResult>
         )
       : null,
     hstsMaxAge,
+    securityTxt,
   };
   return { record: endpointRecord(data), unobservable };
 }
