@@ -127,6 +127,7 @@ async function demo(rt: Runtime, args: { url: string }): Promise<AdminOutput> {
       `  password: ${seeded.owner.password}`,
       '',
       'At your first sign-in Attest asks you to set up an authenticator app (a QR code to scan).',
+      `Its published trust center: ${new URL(`/trust/${seeded.organisation.slug}`, args.url)}`,
       'Run `attest demo` again for a new password; other organisations are not touched.',
     ],
   };
