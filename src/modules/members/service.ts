@@ -5,6 +5,7 @@ import type { Role } from '../../db/schema.js';
 import { setScope, type Tx, withScope } from '../../db/tenancy.js';
 import { AppError, notFound } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
+import { linkInvitedAuditor } from '../audits/auditors.js';
 import { assertAcceptablePassword, hashPassword } from '../auth/password.js';
 import { auditWho } from '../tokens/service.js';
 
@@ -362,6 +363,8 @@ export async function acceptInvitation(
       })
       .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
       .execute();
+    // An auditor invited to an audit: linked to it, their membership ends with its access.
+    if (inv.role === 'auditor') await linkInvitedAuditor(tx, inv.org_id, inv.email, userId);
     await tx
       .updateTable('invitations')
       .set({ accepted_at: now, accepted_by: userId })
