@@ -5,6 +5,7 @@ import { parseSecurityTxt } from '../src/integrations/security-txt/index.js';
 import { seedDemo } from '../src/modules/demo/seed.js';
 import type { Health } from '../src/modules/readiness/derive.js';
 import { itemInPlace } from '../src/modules/trust/catalogue.js';
+import { trustFastPath } from '../src/modules/trust/fast-path.js';
 import { UNCACHED_LIMIT } from '../src/modules/trust/routes.js';
 import type { Client, TestApp } from './helpers/app.js';
 import { problem, rows, withApp } from './helpers/assertions.js';
@@ -391,6 +392,64 @@ for (const engine of ENGINES) {
         },
         { publicUrl: 'https://attest.example' },
       );
+    });
+
+    it('answers a cached page ahead of Fastify exactly as the full path does, within the same limit', async () => {
+      process.env.ATTEST_TRUST_RATE_LIMIT = '6';
+      try {
+        await withApp(engine, async (t) => {
+          const org = await makeOrg(t, 'fast');
+          const admin = await signIn(t, org.users.admin);
+          await saveAndPublish(admin, { contactEmail: 'security@fast.example' });
+          await t.app.listen({ host: '127.0.0.1', port: 0 });
+          const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+          const fast = trustFastPath(t.rt, 0);
+          const get = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, init);
+          const comparable = (res: Response) =>
+            Object.fromEntries(
+              [...res.headers].filter(
+                ([name]) => !['date', 'x-request-id'].includes(name) && !name.startsWith('x-ratelimit-'),
+              ),
+            );
+
+          // The first answer renders (the full path); the same page again comes from the fast path.
+          const full = await get(`/trust/${org.slug}`);
+          assert.equal(fast.served, 0);
+          const quick = await get(`/trust/${org.slug}`);
+          assert.equal(fast.served, 1, 'the second request was answered ahead of Fastify');
+          assert.equal(quick.status, 200);
+          assert.equal(await quick.text(), await full.text());
+          assert.deepEqual(comparable(quick), comparable(full));
+          assert.match(String(quick.headers.get('x-request-id')), /^[0-9a-f-]{36}$/);
+          assert.ok(quick.headers.get('x-content-type-options'), "helmet's headers are repeated");
+
+          // HTML and JSON are one cache entry: the JSON is answered fast at once, as inject() (always the full path) answers it.
+          const jsonQuick = await get(`/trust/${org.slug}.json?x=1`);
+          assert.equal(fast.served, 2);
+          assert.deepEqual(await jsonQuick.json(), (await publicGet(t, `/trust/${org.slug}.json`)).json());
+          const notModified = await get(`/trust/${org.slug}`, {
+            headers: { 'if-none-match': String(full.headers.get('etag')) },
+          });
+          assert.equal(notModified.status, 304);
+          const head = await get(`/trust/${org.slug}`, { method: 'HEAD' });
+          assert.equal(head.status, 200);
+          assert.equal(head.headers.get('content-length'), full.headers.get('content-length'));
+          assert.equal(fast.served, 4);
+
+          // After a change the page is rendered by the full path again; unknown slugs never take the fast path.
+          await admin.post('/api/v1/trust-center/publish');
+          assert.equal((await get(`/trust/${org.slug}`)).status, 200);
+          assert.equal(fast.served, 4);
+          // Six page requests from this address so far (the 304 and HEAD count): the next is refused by the fast path.
+          const refused = await get(`/trust/${org.slug}`);
+          assert.equal(refused.status, 429);
+          assert.equal((await refused.json()).code, 'rate_limited');
+          assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+          assert.equal((await get(`/trust/${org.slug}.json`)).status, 429, 'HTML and JSON share the budget');
+        });
+      } finally {
+        delete process.env.ATTEST_TRUST_RATE_LIMIT;
+      }
     });
 
     it('rate-limits the public routes per address', async () => {

@@ -2,7 +2,8 @@
  * Stamps every page of a PDF with who received it and when: a line at the foot of each page and
  * a faint diagonal mark across it, so a copy that leaks names its recipient.
  */
-import { degrees, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+/** pdf-lib (about 8 MB resident) is loaded the first time a PDF is checked or stamped, not with the server. */
+const pdfLib = () => import('pdf-lib');
 
 /** Standard fonts draw WinAnsi only: anything else becomes "?" rather than failing the download. */
 const winAnsi = (text: string) => text.replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
@@ -12,6 +13,7 @@ export function watermarkLine(email: string, organisation: string, at: Date): st
 }
 
 export async function isReadablePdf(bytes: Uint8Array): Promise<boolean> {
+  const { PDFDocument } = await pdfLib();
   try {
     const doc = await PDFDocument.load(bytes, { updateMetadata: false });
     return doc.getPageCount() > 0 && !doc.isEncrypted;
@@ -21,6 +23,7 @@ export async function isReadablePdf(bytes: Uint8Array): Promise<boolean> {
 }
 
 export async function watermarkPdf(bytes: Uint8Array, line: string, email: string): Promise<Uint8Array> {
+  const { degrees, PDFDocument, rgb, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const mark = winAnsi(email);

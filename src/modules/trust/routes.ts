@@ -7,6 +7,7 @@ import { renderSecurityTxt } from '../../integrations/security-txt/index.js';
 import { controlHealths } from '../readiness/service.js';
 import { etagMatches, type TrustCache, type TrustEntry, trustCache } from './cache.js';
 import { itemInPlace, trustCatalogue } from './catalogue.js';
+import { installTrustFastPath, type TrustFastPath, trustFastPath } from './fast-path.js';
 import { renderTrustHtml } from './render.js';
 import { loadTrustCenter, publish, SettingsChange, saveDraft, type TrustCenterState, unpublish } from './settings.js';
 import { buildTrustView } from './view.js';
@@ -182,8 +183,15 @@ function parseSlug(raw: string): { slug: string; json: boolean } | null {
   return SLUG.test(slug) ? { slug, json } : null;
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, entry: TrustEntry, json: boolean): FastifyReply {
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  entry: TrustEntry,
+  json: boolean,
+  fast?: TrustFastPath,
+): FastifyReply {
   const rendered = json ? entry.json : entry.html;
+  fast?.learn(reply);
   if (etagMatches(request.headers['if-none-match'], rendered.etag)) {
     return reply
       .code(304)
@@ -232,6 +240,9 @@ export function trustPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const plugin: FastifyPluginAsyncZod = async (app) => {
     // allowList: [] replaces the server-wide one, which lets every path outside /api/ through.
     const pageRate = { max: pageLimit(), timeWindow: '1 minute', allowList: [] };
+    // The page's own limit is the fast path's, so requests answered there and here count together.
+    const fast = trustFastPath(ctx, pageRate.max);
+    installTrustFastPath(app, fast);
     const uncached = app.createRateLimit({ max: UNCACHED_LIMIT, timeWindow: '1 minute', allowList: [] });
     const ownHostPage = app.createRateLimit({ ...pageRate });
 
@@ -240,7 +251,7 @@ export function trustPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/trust/:slug',
       {
-        config: { access: { public: true }, rateLimit: pageRate },
+        config: { access: { public: true } },
         schema: {
           tags,
           summary: "An organisation's published trust center: HTML, or JSON with .json (no sign-in)",
@@ -248,11 +259,21 @@ export function trustPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        const now = ctx.clock.now().getTime();
+        if (!fast.limit.hit(request.ip, now)) {
+          throw new AppError(
+            'rate_limited',
+            'Too many trust center requests from your address. Wait a minute and try again.',
+            {
+              retryAfterSeconds: fast.limit.retryAfter(request.ip, now),
+            },
+          );
+        }
         const parsed = parseSlug(request.params.slug);
         if (!parsed) throw notFound('This trust center');
         const entry = await entryFor(cache, uncached, request, parsed.slug);
         if (!entry) throw notFound('This trust center');
-        return send(request, reply, entry, parsed.json);
+        return send(request, reply, entry, parsed.json, fast);
       },
     );
 
