@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { type AppContext, SYSTEM_META } from '../../context.js';
 import { withScope } from '../../db/tenancy.js';
+import { invalidateTrustCenter } from '../trust/cache.js';
 import { runDueConnections } from './connections.js';
 import { reevaluateOrganisation } from './reevaluate.js';
 import { updateControlStatuses } from './results.js';
@@ -28,12 +29,17 @@ export async function registerMonitoringJobs(boss: PgBoss, ctx: AppContext): Pro
     const probes = await runDueConnections(ctx, orgs, SYSTEM_META);
     for (const orgId of orgs) {
       await withScope(ctx.database, { orgId }, (tx) => updateControlStatuses(tx, orgId, ctx.clock.now()));
+      // A probe or the hour may have turned a control: the trust center shows it now, not at its max age.
+      invalidateTrustCenter(ctx, orgId);
     }
     ctx.log.info({ organisations: orgs.length, probes }, 'monitoring: hourly run');
   });
   await boss.work(DAILY, async () => {
     let changed = 0;
-    for (const orgId of await organisations(ctx)) changed += (await reevaluateOrganisation(ctx, orgId)).changed;
+    for (const orgId of await organisations(ctx)) {
+      changed += (await reevaluateOrganisation(ctx, orgId)).changed;
+      invalidateTrustCenter(ctx, orgId);
+    }
     ctx.log.info({ changed }, 'monitoring: daily re-evaluation');
   });
 }
