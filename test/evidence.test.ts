@@ -661,6 +661,8 @@ describe('the attest command: evidence add, evidence export, verify', () => {
         input: `${CLI_PASSWORD}\n`,
       });
       assert.equal(init.code, 0, init.stderr);
+      // Through the admin socket, the address printed is the one the server listens on, not the CLI's default.
+      assert.ok(init.stdout.includes(`Sign in at ${serving.url}`), init.stdout);
       const secret = /secret=([A-Z2-7]+)/.exec(init.stdout)?.[1] ?? '';
       const token = await programToken(serving.url, 'owner@vault.test', secret);
 

@@ -8,7 +8,16 @@ import type { Runtime } from '../runtime.js';
  * commands (init, demo, migrate…) reach it through this Unix socket in the data directory,
  * readable by the data directory's owner only, and run the same code in the server.
  */
-export async function startAdminSocket(rt: Runtime, path: string): Promise<{ close(): Promise<void> }> {
+export interface AdminSocketOptions {
+  /** The address the server answers on, once listening: printed by init and demo instead of the CLI's guess. */
+  url?: () => string | null;
+}
+
+export async function startAdminSocket(
+  rt: Runtime,
+  path: string,
+  options: AdminSocketOptions = {},
+): Promise<{ close(): Promise<void> }> {
   rmSync(path, { force: true });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -23,7 +32,8 @@ export async function startAdminSocket(rt: Runtime, path: string): Promise<{ clo
           };
           const run = ADMIN_COMMANDS[command];
           if (!run) throw new Error(`Unknown administrative command "${command}".`);
-          output = await run(rt, args as never);
+          const url = options.url?.();
+          output = await run(rt, (url && typeof args.url === 'string' ? { ...args, url } : args) as never);
         } catch (error) {
           output = { lines: [], error: error instanceof Error ? error.message : String(error) };
         }

@@ -43,7 +43,8 @@ export async function serve(config: Config): Promise<Serving> {
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
   const app = await buildServer(rt, { https, ready: () => !config.jobs || boss !== undefined });
-  const admin = socketPath ? await startAdminSocket(rt, socketPath) : null;
+  let listening: string | null = null;
+  const admin = socketPath ? await startAdminSocket(rt, socketPath, { url: () => listening }) : null;
   try {
     if (config.jobs) {
       boss = await startJobs(rt.database, rt.log);
@@ -81,6 +82,7 @@ export async function serve(config: Config): Promise<Serving> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const { rows } = await rt.database.query('SELECT count(*)::int AS n FROM organizations');
   const url = `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  listening = config.publicUrl ?? url;
   return {
     url,
     organisations: Number(rows[0]?.n ?? 0),
