@@ -160,6 +160,25 @@ export async function writeHeaders(): Promise<Record<string, string>> {
   return csrfToken === null ? {} : { 'X-CSRF-Token': csrfToken };
 }
 
+/**
+ * Saves a response as a download under the file name the server gave (RFC 6266 `filename*` first,
+ * then `filename`), or `fallback`; answers the name used.
+ */
+export async function saveDownload(response: Response, fallback: string): Promise<string> {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : (/filename="([^"]+)"/.exec(disposition)?.[1] ?? fallback);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
 /** A problem+json body (or a stand-in) as the ApiError every screen knows how to show. */
 export async function apiErrorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, await readProblem(response));

@@ -1,4 +1,4 @@
-import { API_BASE, apiErrorOf, type EvidenceItem, request, writeHeaders } from '../api';
+import { API_BASE, apiErrorOf, type EvidenceItem, request, saveDownload, writeHeaders } from '../api';
 
 /** The contract of src/modules/audits (routes.ts, request-routes.ts, model.ts), as the pages read it. */
 
@@ -149,16 +149,7 @@ async function downloadBundle(auditId: string): Promise<string> {
     headers: { ...(await writeHeaders()) },
   });
   if (!response.ok) throw await apiErrorOf(response);
-  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'audit-bundle.zip';
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
+  return saveDownload(response, 'audit-bundle.zip');
 }
 
 export const auditApi = {

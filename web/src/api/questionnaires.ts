@@ -1,4 +1,4 @@
-import { API_BASE, apiErrorOf, request, writeHeaders } from '../api';
+import { API_BASE, apiErrorOf, request, saveDownload, writeHeaders } from '../api';
 
 /** The contract of src/modules/questionnaires (routes.ts, library.ts, questionnaires.ts, review.ts), as the pages read it. */
 
@@ -150,22 +150,6 @@ async function upload<T>(path: string, fields: Record<string, string>, file: Fil
   });
   if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as T;
-}
-
-/** Saves a response as a download under the file name the server gave. */
-async function saveDownload(response: Response, fallback: string): Promise<string> {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
-  const name = encoded ? decodeURIComponent(encoded) : (/filename="([^"]+)"/.exec(disposition)?.[1] ?? fallback);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
 }
 
 export const questionnairesApi = {

@@ -1,4 +1,4 @@
-import { API_BASE, apiErrorOf, type Items, request, writeHeaders } from '../api';
+import { API_BASE, apiErrorOf, type Items, request, saveDownload, writeHeaders } from '../api';
 
 /** The contract of src/modules/vendors (routes.ts, read.ts, detail.ts, questionnaires.ts), as the pages read it. */
 
@@ -222,20 +222,6 @@ function query(params: Record<string, string | number | boolean | undefined | nu
     if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   }
   return search.toString();
-}
-
-/** Saves a response as a download under the file name the server gave. */
-async function saveDownload(response: Response, fallback: string): Promise<string> {
-  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallback;
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
 }
 
 async function uploadDocument(

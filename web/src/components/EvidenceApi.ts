@@ -6,6 +6,7 @@ import {
   type EvidencePage,
   type Problem,
   request,
+  saveDownload,
   writeHeaders,
 } from '../api';
 
@@ -81,17 +82,7 @@ async function exportBundle(window: { from?: string; to?: string }): Promise<str
     body: JSON.stringify(window),
   });
   if (!response.ok) throw await apiErrorOf(response);
-  const name =
-    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'evidence-bundle.zip';
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
+  return saveDownload(response, 'evidence-bundle.zip');
 }
 
 export const evidenceApi = {
