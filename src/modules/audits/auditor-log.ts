@@ -15,18 +15,19 @@ function auditIdOf(request: FastifyRequest): string | null {
 }
 
 /**
- * Every action of an auditor is audit-logged, reads included: after each /api/v1 response to
- * an actor whose role is auditor, one audit row (`auditor.viewed` for reads, `auditor.acted`
- * for the rest) with the method, route, path, status and the audit when the route names one.
- * Written after the answer went out, in a transaction of its own: a failure to log is logged
- * and never fails the request. The portal's changes (requests, acceptances) also write their
+ * Every action of an auditor is audit-logged, reads included: for each /api/v1 answer to an
+ * actor whose role is auditor, one audit row (`auditor.viewed` for reads, `auditor.acted` for
+ * the rest) with the method, route, path, status and the audit when the route names one.
+ * Written as the answer is about to go out (onSend, when its status is known), in a transaction
+ * of its own, so an answered request always has its row; a failure to log is logged and never
+ * fails the request. The portal's changes (requests, acceptances) also write their
  * own audit actions in the transaction that makes them.
  * Called from src/server/app.ts after the access plugin is registered.
  */
 export function registerAuditorActivityLog(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const actor = request.actor;
-    if (actor?.role !== 'auditor' || !actor.orgId || !request.url.startsWith('/api/v1/')) return;
+    if (actor?.role !== 'auditor' || !actor.orgId || !request.url.startsWith('/api/v1/')) return payload;
     const orgId = actor.orgId;
     const auditId = auditIdOf(request);
     const path = request.url.split('?')[0] ?? request.url;
@@ -48,5 +49,6 @@ export function registerAuditorActivityLog(app: FastifyInstance, ctx: AppContext
     } catch (error) {
       request.log.error({ err: error, path }, 'could not write the auditor activity row');
     }
+    return payload;
   });
 }
