@@ -217,6 +217,7 @@ describe('parseOsquery at scale', () => {
     assert.equal(devices(small).records.length, 500);
     assert.equal(devices(large).records.length, 5000);
     const ratio = bestCpuMs(large) / bestCpuMs(small);
-    assert.ok(ratio < 30, `10x the lines took ${ratio.toFixed(1)}x the time`);
+    // Linear is about 10x, quadratic about 100x; the margin absorbs garbage collection of the larger input.
+    assert.ok(ratio < 50, `10x the lines took ${ratio.toFixed(1)}x the time`);
   });
 });

@@ -245,7 +245,8 @@ describe('parseProwler at scale', () => {
     assert.equal(count(small.push), 2_000);
     assert.equal(count(large.push), 20_000);
     const ratio = large.ms / small.ms;
-    assert.ok(ratio < 30, `10x the findings took ${ratio.toFixed(1)}x the time (${Math.round(large.ms)} ms)`);
+    // Linear is about 10x, quadratic about 100x; the margin absorbs garbage collection of the larger input.
+    assert.ok(ratio < 50, `10x the findings took ${ratio.toFixed(1)}x the time (${Math.round(large.ms)} ms)`);
   }
 
   it('reads OCSF findings in time linear in their number (2,000 and 20,000)', () => {
