@@ -461,6 +461,18 @@ for (const engine of ENGINES) {
         );
         assert.equal(find('GET', '/api/v1/controls')?.target_id, '/api/v1/controls');
         assert.equal(raise?.actor_user_id, org.users.auditor.id);
+        // A refused request is logged by its route: an id the auditor sent names nothing here.
+        const stranger = crypto.randomUUID();
+        assert.equal((await auditor.get(`/api/v1/policies/${stranger}`)).statusCode, 404);
+        const notFound = (await auditorCalls(t, org.id)).filter((r) => r.details.status === 404);
+        assert.deepEqual(
+          notFound.map((r) => [r.target_id, r.details.path]),
+          [['/api/v1/policies/:id', '/api/v1/policies/:id']],
+        );
+        assert.equal(
+          await count(t, 'audit_log WHERE org_id = $1 AND details::text LIKE $2', [org.id, `%${stranger}%`]),
+          0,
+        );
         // Nobody else's requests are logged this way.
         await owner.get(`/api/v1/audits/${audit.id}/populations`);
         assert.equal(

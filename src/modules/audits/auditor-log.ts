@@ -29,17 +29,21 @@ export function registerAuditorActivityLog(app: FastifyInstance, ctx: AppContext
     const actor = request.actor;
     if (actor?.role !== 'auditor' || !actor.orgId || !request.url.startsWith('/api/v1/')) return payload;
     const orgId = actor.orgId;
-    const auditId = auditIdOf(request);
-    const path = request.url.split('?')[0] ?? request.url;
+    // A refused request (a foreign or unknown id answers 404, a forbidden route 403) is logged by its
+    // route alone: the ids the caller put in the path name nothing of this organisation.
+    const refused = reply.statusCode >= 400;
+    const auditId = refused ? null : auditIdOf(request);
+    const route = request.routeOptions.url ?? null;
+    const path = refused ? (route ?? 'unknown route') : (request.url.split('?')[0] ?? request.url);
     try {
       await withScope(ctx.database, { orgId, userId: actor.userId }, (tx) =>
         recordAudit(tx, orgId, auditWho(actor), request.meta, ctx.clock.now(), {
           action: READS.has(request.method) ? 'auditor.viewed' : 'auditor.acted',
           targetType: auditId ? 'audit' : 'route',
-          targetId: auditId ?? request.routeOptions.url ?? path,
+          targetId: auditId ?? route ?? path,
           details: {
             method: request.method,
-            route: request.routeOptions.url ?? null,
+            route,
             path: path.slice(0, 500),
             status: reply.statusCode,
             ...(auditId ? { auditId } : {}),
