@@ -82,23 +82,30 @@ export function slotsOf(route: RouteInfo): Slot[] {
   return slots;
 }
 
-const STRING_CANDIDATES = ['sample', '000000', 'sample-value', 'a1', 'x'];
+const STRING_CANDIDATES = ['sample', '000000', 'sample-value', 'a1', 'en', 'x'];
 
-/** A plausible value for a JSON schema: required fields only, first enum value, neutral strings. */
-function sample(schema: JsonSchema): unknown {
+/**
+ * A plausible value for a JSON schema: required fields only, first enum value, neutral strings.
+ * `minimal` (the second try, when the first does not validate): null where null is allowed, and
+ * arrays as short as allowed.
+ */
+function sample(schema: JsonSchema, minimal = false): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
-  // A union (a discriminated one too): its first alternative.
+  // A union (a discriminated one too): its first alternative, or null when minimal allows it.
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives?.[0]) return sample(alternatives[0]);
+  if (minimal && alternatives?.some((a) => a.type === 'null')) return null;
+  if (alternatives?.[0]) return sample(alternatives[0], minimal);
   switch (schema.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) out[name] = sample(schema.properties?.[name] ?? {});
+      for (const name of schema.required ?? []) out[name] = sample(schema.properties?.[name] ?? {}, minimal);
       return out;
     }
-    case 'array':
-      return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => sample(schema.items ?? {}));
+    case 'array': {
+      const length = minimal ? (schema.minItems ?? 0) : Math.max(1, schema.minItems ?? 1);
+      return Array.from({ length }, () => sample(schema.items ?? {}, minimal));
+    }
     case 'integer':
     case 'number':
       return schema.minimum ?? 1;
@@ -148,9 +155,16 @@ export function requestFor(route: RouteInfo, fill: (slot: Slot) => string): Rout
   for (const where of ['body', 'querystring'] as const) {
     const schema = jsonSchema(route.schema[where]);
     if (!schema) continue;
-    const value = sample(schema) as Record<string, unknown>;
-    for (const slot of slotsOf(route).filter((s) => s.in === where)) value[slot.name] = filled(slot);
-    if (!route.schema[where]?.safeParse(value).success) return null;
+    const slots = slotsOf(route).filter((s) => s.in === where);
+    const withSlots = (value: Record<string, unknown>) => {
+      for (const slot of slots) value[slot.name] = filled(slot);
+      return value;
+    };
+    let value = withSlots(sample(schema) as Record<string, unknown>);
+    if (!route.schema[where]?.safeParse(value).success) {
+      value = withSlots(sample(schema, true) as Record<string, unknown>);
+      if (!route.schema[where]?.safeParse(value).success) return null;
+    }
     parts[where] = value;
   }
 
