@@ -50,8 +50,8 @@ export function trustCatalogue(): TrustSection[] {
 
 /**
  * An item is in place only while every control backing it exists and passes. Any other state
- * (failing, needing attention, not implemented, not applicable, retired or missing) is not in
- * place: the page must never claim what the program cannot show.
+ * (a failing or attention health, a control not yet in effect, out of scope, retired or missing)
+ * is not in place: the page must never claim what the program cannot show.
  */
 export function itemInPlace(controlKeys: readonly string[], healthByKey: ReadonlyMap<string, Health>): boolean {
   return controlKeys.length > 0 && controlKeys.every((key) => healthByKey.get(key) === 'passing');
