@@ -129,6 +129,25 @@ async function oneRequest(tx: Tx, auditId: string, requestId: string): Promise<R
 }
 
 /** Locks the request (in this audit) for a change of status; another audit's request is not found. */
+/** Moves a request to its next status and audit-logs the step (`audit.request_<status>`). */
+async function moveRequest(
+  tx: Tx,
+  actor: AuditActor,
+  meta: RequestMeta,
+  now: Date,
+  requestId: string,
+  status: 'answered' | 'accepted' | 'reopened',
+  details: Record<string, unknown>,
+): Promise<void> {
+  await tx.updateTable('audit_requests').set({ status, updated_at: now }).where('id', '=', requestId).execute();
+  await recordAudit(tx, actor.orgId, auditWho(actor), meta, now, {
+    action: `audit.request_${status}`,
+    targetType: 'audit_request',
+    targetId: requestId,
+    details,
+  });
+}
+
 async function lockRequest(tx: Tx, auditId: string, requestId: string) {
   const row = await tx
     .selectFrom('audit_requests')
@@ -288,22 +307,12 @@ export async function answerRequest(
       .onConflict((oc) => oc.columns(['request_id', 'evidence_id']).doNothing())
       .execute();
   }
-  await tx
-    .updateTable('audit_requests')
-    .set({ status: 'answered', updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
-  await recordAudit(tx, actor.orgId, auditWho(actor), meta, now, {
-    action: 'audit.request_answered',
-    targetType: 'audit_request',
-    targetId: row.id,
-    details: {
-      auditId: audit.id,
-      number: row.number,
-      from: row.status,
-      evidenceIds,
-      message: input.message.length > 0,
-    },
+  await moveRequest(tx, actor, meta, now, row.id, 'answered', {
+    auditId: audit.id,
+    number: row.number,
+    from: row.status,
+    evidenceIds,
+    message: input.message.length > 0,
   });
   const raiser = await tx
     .selectFrom('users')
@@ -336,17 +345,7 @@ export async function acceptRequest(
     );
   }
   await addMessage(tx, actor.orgId, row.id, 'accept', '', actor.userId, now);
-  await tx
-    .updateTable('audit_requests')
-    .set({ status: 'accepted', updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
-  await recordAudit(tx, actor.orgId, auditWho(actor), meta, now, {
-    action: 'audit.request_accepted',
-    targetType: 'audit_request',
-    targetId: row.id,
-    details: { auditId: audit.id, number: row.number },
-  });
+  await moveRequest(tx, actor, meta, now, row.id, 'accepted', { auditId: audit.id, number: row.number });
   return oneRequest(tx, audit.id, row.id);
 }
 
@@ -364,16 +363,10 @@ export async function reopenRequest(
     throw new AppError('conflict', `Request #${row.number} is ${row.status}: it is already waiting for the team.`);
   }
   await addMessage(tx, actor.orgId, row.id, 'reopen', message, actor.userId, now);
-  await tx
-    .updateTable('audit_requests')
-    .set({ status: 'reopened', updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
-  await recordAudit(tx, actor.orgId, auditWho(actor), meta, now, {
-    action: 'audit.request_reopened',
-    targetType: 'audit_request',
-    targetId: row.id,
-    details: { auditId: audit.id, number: row.number, from: row.status },
+  await moveRequest(tx, actor, meta, now, row.id, 'reopened', {
+    auditId: audit.id,
+    number: row.number,
+    from: row.status,
   });
   const team = await teamManagers(tx, actor.orgId, now);
   const notice: Notice = {
