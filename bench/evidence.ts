@@ -250,7 +250,8 @@ async function startServerProcess(engine: Engine): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const bin = fileURLToPath(new URL('../bin/attest.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+  // The executable itself, as `npx attest serve` runs it.
+  const child = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port)], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

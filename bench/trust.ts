@@ -216,7 +216,8 @@ export async function benchTrust(options: WrkOptions) {
     const baseUrl = `http://127.0.0.1:${port}`;
     const bin = fileURLToPath(new URL('../bin/attest.js', import.meta.url));
     progress(`starting the production server on ${baseUrl} (embedded database in ${dataDir})`);
-    const attest = start(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', String(port)], env);
+    // The executable itself, as `npx attest serve` runs it.
+    const attest = start(bin, ['serve', '--host', '127.0.0.1', '--port', String(port)], env);
     stops.push(attest.stop);
     await waitFor(`${baseUrl}/readyz`, attest.child, 'the server');
     const demo = await run(process.execPath, [bin, 'demo', '--port', String(port)], env);

@@ -1,17 +1,17 @@
-import QRCode from 'qrcode';
-import { backupCommand, recordVerifyCommand } from '../backup/cli.js';
 import { CLI_META } from '../context.js';
 import { loadMigrations } from '../db/migrate.js';
 import { withScope } from '../db/tenancy.js';
 import { exportAuditCsv, recordAudit, recordSystemAudit } from '../modules/audit/service.js';
 import { seedCoverageOf } from '../modules/controls/service.js';
-import { seedDemo } from '../modules/demo/seed.js';
-import { evidenceExportCommand } from '../modules/evidence/cli.js';
 import type { OrgSummary } from '../modules/orgs/service.js';
 import { initOrganisation } from '../modules/orgs/service.js';
-import { type FrameworkImportArgs, frameworkImportCommand, oscalExportCommand } from '../modules/oscal/cli.js';
-import { type ScimTokenArgs, scimTokenCommand } from '../modules/scim/cli.js';
+import type { FrameworkImportArgs } from '../modules/oscal/cli.js';
+import type { ScimTokenArgs } from '../modules/scim/cli.js';
 import type { Runtime } from '../runtime.js';
+
+// The commands' own modules (the demo with its PDFs, bundles, OSCAL, backups, QR codes) load
+// when a command runs: the server imports this table for its admin socket, and memory it
+// would hold for a command run once a year is memory every request pays for.
 
 /**
  * Administrative commands run on the database itself (as `init` does): directly when no
@@ -109,7 +109,7 @@ async function init(rt: Runtime, args: InitArgs): Promise<AdminOutput> {
       '',
       result.otpauthUri,
       '',
-      await QRCode.toString(result.otpauthUri, { type: 'terminal', small: true }),
+      await (await import('qrcode')).default.toString(result.otpauthUri, { type: 'terminal', small: true }),
     );
   }
   lines.push(`Sign in at ${args.url}`);
@@ -117,6 +117,7 @@ async function init(rt: Runtime, args: InitArgs): Promise<AdminOutput> {
 }
 
 async function demo(rt: Runtime, args: { url: string }): Promise<AdminOutput> {
+  const { seedDemo } = await import('../modules/demo/seed.js');
   const seeded = await seedDemo(rt);
   return {
     lines: [
@@ -142,10 +143,12 @@ async function migrateCommand(_rt: Runtime): Promise<AdminOutput> {
 }
 
 async function frameworkImport(rt: Runtime, args: FrameworkImportArgs): Promise<AdminOutput> {
+  const { frameworkImportCommand } = await import('../modules/oscal/cli.js');
   return { lines: [await frameworkImportCommand(rt, await resolveOrg(rt, args.org), args)] };
 }
 
 async function oscalExport(rt: Runtime, args: { kind: string; org?: string }): Promise<AdminOutput> {
+  const { oscalExportCommand } = await import('../modules/oscal/cli.js');
   const { line, file } = await oscalExportCommand(rt, await resolveOrg(rt, args.org), args.kind);
   return { lines: [line], file };
 }
@@ -192,21 +195,25 @@ async function evidenceExport(
   rt: Runtime,
   args: { org?: string; from?: string; to?: string; out: string },
 ): Promise<AdminOutput> {
+  const { evidenceExportCommand } = await import('../modules/evidence/cli.js');
   return { lines: [await evidenceExportCommand(rt, await resolveOrg(rt, args.org), args)] };
 }
 
 /** `attest scim token [--create]`: the organisation's SCIM tokens, or a new one (shown once). */
 async function scimToken(rt: Runtime, args: ScimTokenArgs): Promise<AdminOutput> {
+  const { scimTokenCommand } = await import('../modules/scim/cli.js');
   return { lines: await scimTokenCommand(rt, await resolveOrg(rt, args.org), args) };
 }
 
 /** `attest backup --out FILE`: the whole instance into one encrypted file (src/backup). */
 async function backup(rt: Runtime, args: { out: string }): Promise<AdminOutput> {
+  const { backupCommand } = await import('../backup/cli.js');
   return { lines: await backupCommand(rt, args) };
 }
 
 /** The result of `attest restore --verify`, recorded in the instance that made the backup. */
 async function backupRecordVerify(rt: Runtime, args: Record<string, unknown>): Promise<AdminOutput> {
+  const { recordVerifyCommand } = await import('../backup/cli.js');
   return { lines: await recordVerifyCommand(rt, args) };
 }
 

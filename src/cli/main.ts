@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { instanceHere, restoreCommand, verifyCommand } from '../backup/cli.js';
 import { type ConfigOverrides, loadConfig } from '../config.js';
-import { addEvidenceRemote, readTrustedKey } from '../modules/evidence/cli.js';
-import { verifyBundle } from '../modules/evidence/verify-bundle.js';
-import { describePush, listChecksText, pushRemote } from '../modules/monitoring/cli.js';
+import type { addEvidenceRemote } from '../modules/evidence/cli.js';
+import type { pushRemote } from '../modules/monitoring/cli.js';
 import { readPassword } from './password.js';
 import { callApi, type RemoteOptions } from './remote.js';
 import { adminOutput, runAdmin } from './run-admin.js';
 import { serveCommand } from './serve.js';
+
+// Each command loads its own modules when it runs, so `serve` holds only the server's.
 
 /**
  * The `attest` command. Administrative commands work on the data directory or DATABASE_URL;
@@ -191,6 +191,7 @@ program
     'the master key the backup was made with (default: ATTEST_MASTER_KEY, else master.key in the data directory)',
   )
   .action(async (file: string, o: { verify?: boolean; keyFile?: string }) => {
+    const { instanceHere, restoreCommand, verifyCommand } = await import('../backup/cli.js');
     const config = loadConfig(overrides());
     const path = resolve(file);
     if (!o.verify) {
@@ -258,6 +259,7 @@ evidence
   .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))
   .addOption(new Option('--token <token>', 'API token (atst_…)').env('ATTEST_TOKEN'))
   .action(async (file: string, o: Parameters<typeof addEvidenceRemote>[1]) => {
+    const { addEvidenceRemote } = await import('../modules/evidence/cli.js');
     const item = await addEvidenceRemote(file, o);
     process.stdout.write(
       `Added ${item.name} as ledger entry #${item.ledgerIndex} (sha256 ${item.sha256}, id ${item.id}).\n`,
@@ -290,6 +292,7 @@ program
   .addOption(new Option('--url <url>', 'address of the Attest server').env('ATTEST_URL'))
   .addOption(new Option('--token <token>', 'API token (atst_…) with the monitoring:push scope').env('ATTEST_TOKEN'))
   .action(async (kind: string, file: string, o: Parameters<typeof pushRemote>[2]) => {
+    const { describePush, pushRemote } = await import('../modules/monitoring/cli.js');
     process.stdout.write(describePush(await pushRemote(kind, file, o)));
   });
 
@@ -298,7 +301,8 @@ program
   .description('the automated checks')
   .command('list')
   .description('one check a line: id, severity, title')
-  .action(() => {
+  .action(async () => {
+    const { listChecksText } = await import('../modules/monitoring/cli.js');
     process.stdout.write(listChecksText());
   });
 
@@ -310,6 +314,10 @@ program
   .argument('<bundle>', 'the zip written by `attest evidence export` or the web app')
   .option('--key <key-or-file>', "the organisation's verifier key you trust (otherwise the bundle's key.pub is used)")
   .action(async (bundle: string, o: { key?: string }) => {
+    const [{ verifyBundle }, { readTrustedKey }] = await Promise.all([
+      import('../modules/evidence/verify-bundle.js'),
+      import('../modules/evidence/cli.js'),
+    ]);
     const report = await verifyBundle(bundle, { trustedKey: readTrustedKey(o.key) });
     for (const line of report.lines) process.stdout.write(`${line}\n`);
     if (!report.ok) process.exitCode = 1;

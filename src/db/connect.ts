@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -11,7 +12,7 @@ const INT8_OID = 20;
 const DATE_OID = 1082;
 const asText = (v: string) => v;
 /** The embedded database's buffer cache (see openEmbedded). */
-const EMBEDDED_SHARED_BUFFERS = '16MB';
+const EMBEDDED_SHARED_BUFFERS = '8MB';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -114,12 +115,18 @@ async function openEmbedded(target: DatabaseTarget): Promise<Database> {
     dataDir = join(target.dataDir, 'pg');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
+  // PGlite is PostgreSQL compiled to 9 MB of WebAssembly. V8 compiles it with its baseline
+  // compiler and then recompiles busy functions with its optimising one, whose code and work
+  // memory stay resident: about 60 MB more for the process. Measured on the same queries:
+  // small ones (what requests make) run as fast, a 100,000-row sort about a third slower.
+  // Set before the module is compiled; it applies to this process's WebAssembly only.
+  setFlagsFromString('--liftoff-only');
   const pglite = await PGlite.create({
     dataDir,
     loadDataDir: target.loadFrom,
     // PGlite's own defaults, plus a buffer cache sized for one process serving one company
-    // (PostgreSQL's 128 MB default would be most of the server's memory; PostgreSQL proper is
-    // the way to scale).
+    // (PostgreSQL's 128 MB default would be most of the server's memory; the operating
+    // system's file cache sits behind it; PostgreSQL proper is the way to scale).
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
     // bigint columns come back as strings, as they do from node-postgres; dates as their text.
     parsers: { [INT8_OID]: asText, [DATE_OID]: asText },

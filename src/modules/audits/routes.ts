@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { exportBundle } from '../evidence/bundle.js';
 import { evidenceFile } from '../evidence/erase.js';
 import { contentDisposition } from '../evidence/routes.js';
 import { auditWho } from '../tokens/service.js';
@@ -287,6 +286,7 @@ export function auditPortalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const actor = auditActor(request);
         const audit = await request.tenant((tx) => auditFor(tx, actor, request.params.id, ctx.clock.now()));
         const { from, to } = windowOf(audit);
+        const { exportBundle } = await import('../evidence/bundle.js');
         const bundle = await exportBundle(ctx, actor.orgId, auditWho(actor), request.meta, {
           from: from.toISOString(),
           to: to.toISOString(),

@@ -1,7 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { withScope } from '../../db/tenancy.js';
@@ -182,6 +181,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const { secret, otpauthUri } = await request.userScope((tx) =>
           beginTotp(tx, ctx.keys, actor.userId, actor.email, ctx.clock.now()),
         );
+        const { default: QRCode } = await import('qrcode');
         const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
         return { secret, otpauthUri, qrSvg };
       },

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { auditWho } from '../tokens/service.js';
-import { exportBundle } from './bundle.js';
 import { eraseEvidenceAndFile, evidenceFile } from './erase.js';
 import { getEvidence, listEvidence } from './list.js';
 import type { EvidenceActor } from './service.js';
@@ -118,6 +117,7 @@ export function evidenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const actor = orgActor(request);
+        const { exportBundle } = await import('./bundle.js');
         const bundle = await exportBundle(ctx, actor.orgId, auditWho(actor), request.meta, {
           from: request.body.from,
           to: request.body.to,
