@@ -2,53 +2,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream, type PDFRef, StandardFonts } from 'pdf-lib';
 import type { Client, TestApp } from './helpers/app.js';
 import { count, problem, rows, withApp } from './helpers/assertions.js';
 import { ENGINES } from './helpers/db.js';
 import { makeOrg, signIn, type TestOrg } from './helpers/factories.js';
 import { multipart } from './helpers/multipart.js';
+import { makePdf, pageTexts } from './helpers/pdf.js';
 import { type LocalSmtp, startSmtp } from './helpers/smtp.js';
 
 const DAY = 86_400_000;
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) trust-documents test';
-
-/** A small PDF of `pages` pages, each saying `text`. */
-async function makePdf(text: string, pages = 2): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let i = 0; i < pages; i++) doc.addPage([595, 842]).drawText(`${text} (page ${i + 1})`, { x: 50, y: 780, font });
-  return Buffer.from(await doc.save());
-}
-
-/**
- * The text each page draws, read back from its decompressed content streams (the hex and
- * literal strings of Tj operators): what a watermark check must find on every page.
- */
-async function pageTexts(bytes: Buffer): Promise<string[]> {
-  const doc = await PDFDocument.load(bytes);
-  return doc.getPages().map((page) => {
-    const contents = page.node.Contents();
-    const streams =
-      contents instanceof PDFArray
-        ? contents.asArray().map((ref) => doc.context.lookup(ref as PDFRef))
-        : contents
-          ? [contents]
-          : [];
-    let text = '';
-    for (const stream of streams) {
-      const raw =
-        stream instanceof PDFRawStream
-          ? Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
-          : String(stream);
-      for (const m of raw.matchAll(/<([0-9A-Fa-f]+)>\s*Tj|\(((?:\\.|[^\\)])*)\)\s*Tj/g)) {
-        text += m[1] ? Buffer.from(m[1], 'hex').toString('latin1') : (m[2] ?? '');
-        text += '\n';
-      }
-    }
-    return text;
-  });
-}
 
 /** A quoted-printable mail body as text. */
 const mailText = (body: string) =>

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
-import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { axeViolations, type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
 
 /**
  * axe-core's violations inside the page's main region (the pages of this area, not the shell).
@@ -15,18 +12,7 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
  * badge is 3.8:1) fall short across every page, not only these; the theme's primary and dimmed colours
  * now pass.
  */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the app's Content-Security-Policy refuses inline scripts.
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async () => {
-    type Axe = { run: (c: Element, o: object) => Promise<{ violations: { id: string }[] }> };
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run(document.querySelector('main') ?? document.body, {
-      rules: { 'color-contrast': { enabled: false } },
-    });
-    return result.violations.map((v) => v.id);
-  });
-}
+const violations = (page: Page) => axeViolations(page, { within: 'main', skip: ['color-contrast'] });
 
 /**
  * A security questionnaire through the web app: an admin imports a CSV with the wizard,
@@ -82,7 +68,7 @@ describe('an admin answers a security questionnaire in the browser', { skip: bro
     await answer.getByRole('button', { name: 'Save answer' }).click();
     await page.getByText('2 of 5 answered').waitFor();
     await w.shot(page, 'reviewed');
-    assert.deepEqual(await axeViolations(page), [], 'the review page has no accessibility violations');
+    assert.deepEqual(await violations(page), [], 'the review page has no accessibility violations');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -100,6 +86,6 @@ describe('an admin answers a security questionnaire in the browser', { skip: bro
     await page.goto(`${w.base}/questionnaires/library`);
     await page.getByLabel('Search the library').fill('reception desk colour');
     await page.getByText('Blue, like our logo.').waitFor();
-    assert.deepEqual(await axeViolations(page), [], 'the library has no accessibility violations');
+    assert.deepEqual(await violations(page), [], 'the library has no accessibility violations');
   });
 });

@@ -1,58 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream, type PDFRef, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { createMailer } from '../../src/mail.js';
 import type { TestApp } from '../helpers/app.js';
-import { type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
+import { axeViolations, type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
 import type { TestOrg } from '../helpers/factories.js';
+import { makePdf, pageTexts } from '../helpers/pdf.js';
 import { type LocalSmtp, startSmtp } from '../helpers/smtp.js';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-async function makePdf(): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let i = 1; i <= 2; i++) doc.addPage([595, 842]).drawText(`Pentest summary page ${i}`, { x: 50, y: 780, font });
-  return Buffer.from(await doc.save());
-}
-
-/** The strings each page draws (Tj operands of its decompressed content streams). */
-async function pageTexts(bytes: Buffer): Promise<string[]> {
-  const doc = await PDFDocument.load(bytes);
-  return doc.getPages().map((page) => {
-    const contents = page.node.Contents();
-    const streams =
-      contents instanceof PDFArray
-        ? contents.asArray().map((ref) => doc.context.lookup(ref as PDFRef))
-        : contents
-          ? [contents]
-          : [];
-    let text = '';
-    for (const stream of streams) {
-      const raw =
-        stream instanceof PDFRawStream
-          ? Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
-          : String(stream);
-      for (const m of raw.matchAll(/<([0-9A-Fa-f]+)>\s*Tj|\(((?:\\.|[^\\)])*)\)\s*Tj/g)) {
-        text += `${m[1] ? Buffer.from(m[1], 'hex').toString('latin1') : (m[2] ?? '')}\n`;
-      }
-    }
-    return text;
-  });
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } }).axe;
-    return (await axe.run()).violations.map((v) => v.id);
-  });
-  return result;
-}
 
 /**
  * Gated documents end to end: an admin uploads a PDF shared on request and publishes the trust
@@ -91,7 +47,7 @@ describe('a visitor requests a gated document, an admin approves it, the visitor
     await admin.getByLabel('Description').fill('Findings of our latest independent test.');
     await admin
       .locator('input[type=file]')
-      .setInputFiles({ name: 'pentest.pdf', mimeType: 'application/pdf', buffer: await makePdf() });
+      .setInputFiles({ name: 'pentest.pdf', mimeType: 'application/pdf', buffer: await makePdf('Pentest summary') });
     await admin.getByRole('button', { name: 'Upload' }).click();
     const table = admin.getByRole('table', { name: 'Documents' });
     await table.getByRole('link', { name: 'Penetration test summary' }).waitFor();

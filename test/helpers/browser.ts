@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -92,4 +93,23 @@ export async function signInInBrowser(
     .click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   return page;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * The ids of axe-core's violations on the page, or only inside its `main` region (`within`),
+ * leaving out the rules in `skip`. axe is evaluated through the DevTools protocol, so a page's
+ * Content-Security-Policy (the app refuses inline scripts) does not stop it.
+ */
+export async function axeViolations(page: Page, options: { within?: 'main'; skip?: string[] } = {}): Promise<string[]> {
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  return page.evaluate(async ({ within, skip }) => {
+    type Axe = { run: (c: Element, o: object) => Promise<{ violations: { id: string }[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const context = (within ? document.querySelector(within) : null) ?? document.body;
+    const rules = Object.fromEntries((skip ?? []).map((id) => [id, { enabled: false }]));
+    const result = await axe.run(context, { rules });
+    return result.violations.map((v) => v.id);
+  }, options);
 }
