@@ -98,18 +98,19 @@ export async function signInInBrowser(
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
- * The ids of axe-core's violations on the page, or only inside its `main` region (`within`),
- * leaving out the rules in `skip`. axe is evaluated through the DevTools protocol, so a page's
- * Content-Security-Policy (the app refuses inline scripts) does not stop it.
+ * axe-core's violations on the page, or only inside its `main` region (`within`), each as its
+ * rule id, how many elements break it and the first one's selector (what a failure must show).
+ * axe is evaluated through the DevTools protocol, so a page's Content-Security-Policy (the app
+ * refuses inline scripts) does not stop it.
  */
-export async function axeViolations(page: Page, options: { within?: 'main'; skip?: string[] } = {}): Promise<string[]> {
+export async function axeViolations(page: Page, options: { within?: 'main' } = {}): Promise<string[]> {
   await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async ({ within, skip }) => {
-    type Axe = { run: (c: Element, o: object) => Promise<{ violations: { id: string }[] }> };
+  return page.evaluate(async ({ within }) => {
+    type Violation = { id: string; nodes: { target: string[] }[] };
+    type Axe = { run: (c: Element) => Promise<{ violations: Violation[] }> };
     const axe = (window as unknown as { axe: Axe }).axe;
     const context = (within ? document.querySelector(within) : null) ?? document.body;
-    const rules = Object.fromEntries((skip ?? []).map((id) => [id, { enabled: false }]));
-    const result = await axe.run(context, { rules });
-    return result.violations.map((v) => v.id);
+    const result = await axe.run(context);
+    return result.violations.map((v) => `${v.id} (${v.nodes.length}, first ${v.nodes[0]?.target.join(' ')})`);
   }, options);
 }

@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/charts/styles.css';
-import { type CSSVariablesResolver, createTheme, MantineProvider } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -57,26 +57,7 @@ import { VendorPage } from './pages/Vendor';
 import { VendorQuestionnairePage } from './pages/VendorQuestionnaire';
 import { VendorsPage } from './pages/Vendors';
 import { RequireSession } from './session';
-
-const theme = createTheme({
-  primaryColor: 'indigo',
-  // Shade 8 keeps links and white-on-blue buttons above WCAG's 4.5:1 (shade 6 is 4.3:1).
-  primaryShade: { light: 8, dark: 6 },
-  components: {
-    // Nearly every field is required, so asterisks are noise; the `required` attribute still tells
-    // assistive technology, and labels stay exactly their words (e.g. "Password", not "Password *").
-    InputWrapper: { defaultProps: { withAsterisk: false } },
-    // Status badges are a word or two: a narrow table column must not cut them to "IN PR…".
-    Badge: { styles: { root: { flexShrink: 0, minWidth: 'max-content' } } },
-  },
-});
-
-/** Dimmed text in gray 7, not Mantine's gray 6 (3.3:1 on white): secondary text must stay readable. */
-const cssVariables: CSSVariablesResolver = () => ({
-  variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
-  dark: {},
-});
+import { cssVariables, theme } from './theme';
 
 function App() {
   return (

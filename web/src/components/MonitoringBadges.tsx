@@ -90,7 +90,7 @@ export function Deadline({ item }: { item: ResultItem }) {
   if (item.exception) {
     return (
       <Tooltip label={item.exception.justification} multiline w={320} withinPortal>
-        <Text size="xs" c="yellow.8" tabIndex={0}>
+        <Text size="xs" c="yellow" tabIndex={0}>
           Accepted until {formatDate(item.exception.expiresAt)}
         </Text>
       </Tooltip>
@@ -112,7 +112,7 @@ export function Deadline({ item }: { item: ResultItem }) {
   }
   const days = daysUntil(item.dueAt);
   return (
-    <Text size="xs" c="orange.8" title={formatDateTime(item.dueAt)}>
+    <Text size="xs" c="orange" title={formatDateTime(item.dueAt)}>
       {days === 0 ? 'Due within a day' : `Due in ${days} day${days === 1 ? '' : 's'}`} ({formatDate(item.dueAt)})
     </Text>
   );

@@ -119,12 +119,12 @@ function CheckRow({ check }: { check: CheckSummary }) {
           {check.id}
         </Text>
         {check.nextDueAt && (
-          <Text size="xs" c="orange.8">
+          <Text size="xs" c="orange">
             Next deadline {formatDate(check.nextDueAt)}
           </Text>
         )}
         {check.counts.excepted > 0 && (
-          <Text size="xs" c="yellow.8">
+          <Text size="xs" c="yellow">
             {check.counts.excepted} accepted as exception{check.counts.excepted === 1 ? '' : 's'}
           </Text>
         )}
@@ -133,7 +133,7 @@ function CheckRow({ check }: { check: CheckSummary }) {
         <>
           <Count value={check.counts.fail} color="red" />
           <Count value={check.counts.overdue} color="red" />
-          <Count value={check.counts.atRisk} color="orange.8" />
+          <Count value={check.counts.atRisk} color="orange" />
           <Count value={check.counts.pass} />
         </>
       ) : (

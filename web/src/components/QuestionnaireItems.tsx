@@ -48,7 +48,7 @@ function SuggestionView({ suggestion }: { suggestion: Suggestion }) {
       </Text>
       <SourceLine suggestion={suggestion} />
       {caution && (
-        <Text size="xs" c="orange.8">
+        <Text size="xs" c="orange">
           <IconAlertTriangle size={12} aria-hidden /> {suggestion.note}
         </Text>
       )}

@@ -77,7 +77,13 @@ export function TrainingReportPanel({ version }: { version: number }) {
                   </Text>
                 </EmptyState>
               ) : (
-                <Table.ScrollContainer minWidth={300 + r.modules.length * 130}>
+                <Table.ScrollContainer
+                  minWidth={300 + r.modules.length * 130}
+                  // A table of text only, one column per module: the keyboard scrolls it once focused.
+                  scrollAreaProps={{
+                    viewportProps: { tabIndex: 0, role: 'region', 'aria-label': 'Training by member' },
+                  }}
+                >
                   <Table verticalSpacing="xs" striped>
                     <Table.Thead>
                       <Table.Tr>

@@ -148,7 +148,10 @@ function FrameworkCard({
           </Text>
         </ConfirmModal>
         <Text size="sm">{framework.description}</Text>
-        <Progress value={(100 * framework.requirements.inScope) / Math.max(1, framework.requirements.total)} />
+        <Progress
+          value={(100 * framework.requirements.inScope) / Math.max(1, framework.requirements.total)}
+          aria-label={`${framework.requirements.inScope} of ${framework.requirements.total} requirements in scope`}
+        />
         <Stack gap="xs" role="group" aria-label={`Categories of ${framework.name} in scope`}>
           {framework.categories.map((category) => (
             <Switch

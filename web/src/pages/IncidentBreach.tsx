@@ -15,6 +15,7 @@ import {
   Textarea,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconClock, IconDownload } from '@tabler/icons-react';
@@ -324,7 +325,11 @@ function Customers({
               <Table.Th>Customer</Table.Th>
               <Table.Th>Contact</Table.Th>
               <Table.Th>Notice</Table.Th>
-              {canEdit && <Table.Th />}
+              {canEdit && (
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

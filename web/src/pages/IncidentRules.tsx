@@ -15,6 +15,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
@@ -56,7 +57,11 @@ export function IncidentRulesCard({ canEdit }: { canEdit: boolean }) {
                     <Table.Th>Who is told</Table.Th>
                     <Table.Th>Webhook</Table.Th>
                     <Table.Th>Within</Table.Th>
-                    {canEdit && <Table.Th />}
+                    {canEdit && (
+                      <Table.Th>
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    )}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

@@ -285,6 +285,7 @@ function PersonRow({ person }: { person: RegisterRow }) {
               value={o.required === 0 ? 100 : (o.done / o.required) * 100}
               color={o.overdue > 0 ? 'red' : o.done === o.required ? 'teal' : 'blue'}
               size="sm"
+              aria-label={`Onboarding ${o.done} of ${o.required} done`}
             />
           </Stack>
         </Tooltip>

@@ -16,6 +16,7 @@ import {
   Textarea,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconListCheck, IconPlus } from '@tabler/icons-react';
@@ -328,7 +329,9 @@ function ItemsTable({ items, onReview }: { items: AssessmentItem[]; onReview: (i
             <Table.Th>Owner</Table.Th>
             <Table.Th>Before</Table.Th>
             <Table.Th>Review</Table.Th>
-            <Table.Th />
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

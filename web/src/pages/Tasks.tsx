@@ -299,7 +299,7 @@ function TaskRow({
             <Button size="xs" onClick={onComplete} aria-label={`Complete ${task.title}`}>
               Complete
             </Button>
-            <Button size="xs" variant="light" onClick={onEdit} aria-label={`Assign or reschedule ${task.title}`}>
+            <Button size="xs" variant="light" onClick={onEdit} aria-label={`Assign / reschedule ${task.title}`}>
               Assign / reschedule
             </Button>
             <Button size="xs" variant="subtle" color="red" onClick={onCancel} aria-label={`Cancel ${task.title}`}>
