@@ -446,6 +446,20 @@ for (const engine of ENGINES) {
           assert.equal((await refused.json()).code, 'rate_limited');
           assert.ok(Number(refused.headers.get('retry-after')) >= 1);
           assert.equal((await get(`/trust/${org.slug}.json`)).status, 429, 'HTML and JSON share the budget');
+
+          // Not logged one by one nor timed, but counted: in /metrics and in a line of the log.
+          const metrics = await (await get('/metrics')).text();
+          const answered = (status: number) =>
+            Number(
+              new RegExp(`^attest_trust_fast_path_answers_total\\{status="${status}"\\} (\\d+)$`, 'm').exec(
+                metrics,
+              )?.[1],
+            );
+          assert.deepEqual([answered(200), answered(304), answered(429)], [3, 1, 2]);
+          const lines: unknown[] = [];
+          fast.logSummary({ info: (fields: unknown) => lines.push(fields) });
+          fast.logSummary({ info: (fields: unknown) => lines.push(fields) });
+          assert.deepEqual(lines, [{ trustFastPath: { ok: 3, notModified: 1, limited: 2 } }], 'once, then nothing new');
         });
       } finally {
         delete process.env.ATTEST_TRUST_RATE_LIMIT;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../crypto/random.js';
 import { ERRORS } from '../../errors.js';
@@ -12,8 +13,9 @@ import { etagMatches, type TrustCache, type TrustEntry, trustCache } from './cac
  * request id, the same per-address limit. Anything else (a page not rendered yet or out of date,
  * an unknown slug, any other path, a deployment behind a proxy list) goes to Fastify unchanged,
  * and the full path renders, caches and answers. So the fast path only ever repeats an answer the
- * full path gave, minus the per-request work (hooks, logging, metrics) that costs more than the
- * page itself; its requests are not in the request log or the HTTP metrics.
+ * full path gave, minus the per-request work (hooks, logging, timing) that costs more than the
+ * page itself. Its answers are counted by status (three integers): /metrics reads them when
+ * scraped, and the log gets one line a minute with what it answered, instead of a line each.
  */
 
 /** Headers that belong to one response, not to every response for a trust page. */
@@ -73,13 +75,49 @@ export class AddressLimit {
 export class TrustFastPath {
   /** The headers every trust page answer carries (helmet's), learnt from the full path's first answer. */
   private shared: [string, string][] | null = null;
-  served = 0;
+  /** Answers given here, by status, since the server started. */
+  readonly counts = { ok: 0, notModified: 0, limited: 0 };
+  private logged = { ...this.counts };
 
   constructor(
     private readonly ctx: AppContext,
     private readonly cache: TrustCache,
     readonly limit: AddressLimit,
   ) {}
+
+  /** Pages answered here (200 and 304). */
+  get served(): number {
+    return this.counts.ok + this.counts.notModified;
+  }
+
+  /** Puts the counts in the server's metrics, read when /metrics is scraped. */
+  registerMetrics(registry: Registry): void {
+    const counts = this.counts;
+    new Counter({
+      name: 'attest_trust_fast_path_answers_total',
+      help: 'Trust center pages answered from memory ahead of the router, by status (not in attest_http_request_duration_seconds)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ status: '200' }, counts.ok);
+        this.inc({ status: '304' }, counts.notModified);
+        this.inc({ status: '429' }, counts.limited);
+      },
+    });
+  }
+
+  /** Logs what was answered here since the last call, if anything. */
+  logSummary(log: Pick<AppContext['log'], 'info'>): void {
+    const since = {
+      ok: this.counts.ok - this.logged.ok,
+      notModified: this.counts.notModified - this.logged.notModified,
+      limited: this.counts.limited - this.logged.limited,
+    };
+    this.logged = { ...this.counts };
+    if (since.ok + since.notModified + since.limited === 0) return;
+    log.info({ trustFastPath: since }, 'trust center pages answered from memory');
+  }
 
   /** Called by the full path as it sends a trust page: remembers the headers it does not set per response. */
   learn(reply: FastifyReply): void {
@@ -122,6 +160,7 @@ export class TrustFastPath {
     for (const [name, value] of this.shared) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);
     if (!this.limit.hit(address, now)) {
+      this.counts.limited++;
       const body = JSON.stringify({
         type: 'https://attest.dev/problems/rate_limited',
         title: ERRORS.rate_limited.title,
@@ -139,12 +178,13 @@ export class TrustFastPath {
       return true;
     }
     const rendered = json ? entry.json : entry.html;
-    this.served++;
     if (etagMatches(req.headers['if-none-match'], rendered.etag)) {
+      this.counts.notModified++;
       res.writeHead(304, { etag: rendered.etag, 'cache-control': rendered.headers['cache-control'] ?? '' });
       res.end();
       return true;
     }
+    this.counts.ok++;
     res.writeHead(200, rendered.headers);
     res.end(method === 'HEAD' ? undefined : rendered.body);
     return true;

@@ -243,6 +243,12 @@ export function trustPublicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     // The page's own limit is the fast path's, so requests answered there and here count together.
     const fast = trustFastPath(ctx, pageRate.max);
     installTrustFastPath(app, fast);
+    fast.registerMetrics(app.metrics);
+    const summary = setInterval(() => fast.logSummary(ctx.log), 60_000).unref();
+    app.addHook('onClose', async () => {
+      clearInterval(summary);
+      fast.logSummary(ctx.log);
+    });
     const uncached = app.createRateLimit({ max: UNCACHED_LIMIT, timeWindow: '1 minute', allowList: [] });
     const ownHostPage = app.createRateLimit({ ...pageRate });
 

@@ -2,9 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../context.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The registry /metrics serves: modules add their own metrics to it. */
+    metrics: Registry;
+  }
+}
+
 /** /healthz (the process is up), /readyz (it can serve: database reachable), /metrics. */
 export function registerObservability(app: FastifyInstance, ctx: AppContext, ready: () => boolean): void {
   const registry = new Registry();
+  app.decorate('metrics', registry);
   collectDefaultMetrics({ register: registry, prefix: 'attest_' });
   const duration = new Histogram({
     name: 'attest_http_request_duration_seconds',
