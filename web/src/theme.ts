@@ -36,13 +36,15 @@ export function readable(color: string, backgrounds: string[]): string {
  * shades, but what is written in a colour is darkened where it falls under 4.5:1: coloured text
  * (`c="orange"`, shade 8 is 3.6:1 on white), light badges (yellow shade 9 on shade 1 is 2.7:1)
  * and filled badges and buttons with white text (yellow shade 8 is 2.5:1). Colours that already
- * pass keep their shade. Also dimmed text and placeholders in gray 7 (gray 6 is 3.3:1 on white).
+ * pass keep their shade. Dimmed text is gray 7 and placeholders gray 6 darkened (gray 6 is
+ * 3.3:1 on white).
  */
 export function lightSchemeColours(t: MantineTheme): Record<string, string> {
   const white = t.white;
   const variables: Record<string, string> = {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
-    '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
+    // Placeholders only as dark as they must be, so an empty field still looks empty beside a filled one.
+    '--mantine-color-placeholder': readable(t.colors.gray[6], [white]),
   };
   for (const [name, shades] of Object.entries(t.colors)) {
     if (name === 'dark') continue;
