@@ -5,8 +5,8 @@ import { seedDemo } from '../../src/modules/demo/seed.js';
 import { axeViolations, type BrowserWorld, browserSkip, startBrowserWorld } from '../helpers/browser.js';
 import { totpCode } from '../helpers/factories.js';
 
-/** Pages no navigation link names: the answer library (from Questionnaires) and the organisation (the user menu). */
-const ALSO = ['/questionnaires/library', '/settings/organisation'];
+/** The page no navigation link names: the answer library, reached from Questionnaires. */
+const ALSO = ['/questionnaires/library'];
 
 /**
  * axe-core on every page of the app as the demo's owner sees it: statuses of every colour
